@@ -1,0 +1,3 @@
+export * from "./audio.ts";
+export * from "./fixtures.ts";
+export * from "./wait.ts";
