@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Makes recording.wav, the bundled example recording: every line of reference.txt spoken by
-# flite's "slt" voice, with 1.5 s of silence between sentences (long enough for a recognizer's
+# flite's "kal16" voice, with 1.5 s of silence between sentences (long enough for a recognizer's
 # silence detection to end each utterance), as 16 kHz mono 16-bit linear PCM WAV.
 # Needs the Debian packages flite and sox. Run from anywhere: ./make-recording.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-voice="${FLITE_VOICE:-slt}"
+voice="${FLITE_VOICE:-kal16}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
