@@ -1,3 +1,7 @@
 export * from "./errors.ts";
 export * from "./messages.ts";
 export * from "./redact.ts";
+export * from "./frames.ts";
+export * from "./clock.ts";
+export * from "./keepalive.ts";
+export * from "./audio/index.ts";
