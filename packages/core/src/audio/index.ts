@@ -1,0 +1,4 @@
+export * from "./chunk.ts";
+export * from "./rate.ts";
+export * from "./realtime-pacer.ts";
+export * from "./wav-header.ts";
