@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./messages.ts";
+export * from "./options.ts";
 export * from "./redact.ts";
 export * from "./frames.ts";
 export * from "./clock.ts";
