@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from "tsup";
 
 const common: Options = {
-  entry: ["src/index.ts", "src/bin.ts"],
+  // local-server-worker runs the embedded server off the main thread (see connect.ts).
+  entry: ["src/index.ts", "src/bin.ts", "src/local-server-worker.ts"],
   dts: true,
   sourcemap: true,
   target: "node20",

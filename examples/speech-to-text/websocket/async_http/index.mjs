@@ -1,0 +1,78 @@
+// Live transcription of an HTTP audio stream (an internet radio station, say) with the async
+// client (@earshot/async).
+//
+//   node examples/speech-to-text/websocket/async_http/index.mjs [URL]
+//
+// Without a URL it starts a small local "radio station" that plays the bundled recording at
+// its real speed (RADIO_SPEED=4 plays it four times faster).
+// With DEEPGRAM_API_KEY set it talks to Deepgram; without, to a local server on this machine.
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { AsyncLiveClient } from "@earshot/async";
+import { pocketsphinxEngine, scriptedEngine, startServer } from "@earshot/server";
+
+/** Serves a WAV file over HTTP no faster than it plays, like a live stream. */
+async function startRadio(file, speed) {
+  const audio = readFileSync(file);
+  const bytesPerSecond = audio.readUInt32LE(28); // the WAV header's byte rate
+  const slice = Math.round(bytesPerSecond / 10 / 2) * 2; // 100 ms of 16-bit audio
+  const station = createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "audio/wav" });
+    let offset = 0;
+    const timer = setInterval(() => {
+      response.write(audio.subarray(offset, offset + slice));
+      offset += slice;
+      if (offset >= audio.length) {
+        clearInterval(timer);
+        response.end();
+      }
+    }, 100 / speed);
+    response.once("close", () => clearInterval(timer));
+  });
+  await new Promise((resolve) => station.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${station.address().port}/radio.wav`, close: () => station.close() };
+}
+
+const radio = process.argv[2]
+  ? undefined
+  : await startRadio(
+      new URL("../../../audio/recording.wav", import.meta.url),
+      Number(process.env.RADIO_SPEED ?? 1),
+    );
+const url = process.argv[2] ?? radio.url;
+
+// Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted: a fake
+// recognizer that speaks a fixed script — quick, for trying things out).
+let server;
+if (!process.env.DEEPGRAM_API_KEY) {
+  server = await startServer({
+    engine: process.env.EARSHOT_ENGINE === "scripted" ? scriptedEngine() : pocketsphinxEngine(),
+  });
+  console.error(`No DEEPGRAM_API_KEY: using the local server at ${server.url}`);
+}
+
+const client = new AsyncLiveClient(server ? { url: server.url } : {});
+try {
+  // No encoding: the stream is a WAV (MP3, Ogg… too on Deepgram), and the server reads its header.
+  await client.start({ model: "nova-3", smart_format: true });
+  console.error(`Listening to ${url}`);
+
+  const printing = (async () => {
+    for await (const result of client.finals()) {
+      const transcript = result.channel.alternatives[0]?.transcript;
+      if (transcript) console.log(transcript);
+    }
+  })();
+  printing.catch(() => {}); // a lost connection is reported by finish() below
+
+  const response = await fetch(url);
+  await client.sendFrom(response.body); // a Web ReadableStream, read as it downloads
+  await client.finish();
+  await printing;
+} catch (error) {
+  console.error(`Error: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  radio?.close();
+  await server?.close();
+}

@@ -1,0 +1,268 @@
+/**
+ * `earshot listen` flags → a plain description of what to do. LiveOptions flags map one to one
+ * onto Deepgram query parameters (kebab-case → snake_case); `--x-<name> <value>` passes any
+ * parameter the CLI does not know straight through, because the API grows faster than tools.
+ */
+import { parseArgs } from "node:util";
+import type { LiveOptions } from "@earshot/core";
+import { UsageError } from "./usage-error.ts";
+
+/** Which client runs the stream. */
+export type Face = "async" | "threaded";
+/** How a file is sent: at the speed of its audio, or as fast as the server takes it. */
+export type Pacing = "realtime" | "fast";
+/**
+ * Which engine the embedded local server uses when nothing else is configured: a name from
+ * `@earshot/server`'s engine registry ("pocketsphinx", "scripted", …).
+ */
+export type LocalEngine = string;
+
+/** Everything `earshot listen` was asked to do. */
+export interface ListenArgs {
+  /** A file path, an http(s) URL, `-` for stdin; undefined with `--mic`. */
+  readonly input: string | undefined;
+  /** Capture from the microphone instead of reading `input`. */
+  readonly mic: boolean;
+  /** A shell command whose stdout is the capture (overrides arecord/sox). */
+  readonly micCommand: string | undefined;
+  /** The query parameters for `/v1/listen`. */
+  readonly options: LiveOptions;
+  /** Which client runs the stream. @default "async" */
+  readonly face: Face;
+  /** Undefined: the default for the output (realtime on a terminal, fast when piped). */
+  readonly pacing: Pacing | undefined;
+  /** Real-time multiplier when pacing realtime. @default 1 */
+  readonly speed: number;
+  /** Force NDJSON output even on a terminal. */
+  readonly json: boolean;
+  readonly timestamps: boolean;
+  readonly speakers: boolean;
+  /** `--url`: the server to connect to (Deepgram, self-hosted or local). */
+  readonly url: string | undefined;
+  /** `--engine`: the embedded server's engine. @default "pocketsphinx" */
+  readonly engine: LocalEngine;
+  readonly help: boolean;
+}
+
+const listenFlags = {
+  // LiveOptions
+  model: { type: "string" },
+  language: { type: "string" },
+  encoding: { type: "string" },
+  "sample-rate": { type: "string" },
+  channels: { type: "string" },
+  multichannel: { type: "boolean" },
+  "interim-results": { type: "boolean" },
+  punctuate: { type: "boolean" },
+  "smart-format": { type: "boolean" },
+  numerals: { type: "boolean" },
+  "profanity-filter": { type: "boolean" },
+  "filler-words": { type: "boolean" },
+  diarize: { type: "boolean" },
+  endpointing: { type: "string" },
+  "utterance-end-ms": { type: "string" },
+  "vad-events": { type: "boolean" },
+  "no-delay": { type: "boolean" },
+  keyterm: { type: "string", multiple: true },
+  keywords: { type: "string", multiple: true },
+  redact: { type: "string", multiple: true },
+  search: { type: "string", multiple: true },
+  replace: { type: "string", multiple: true },
+  tag: { type: "string", multiple: true },
+  extra: { type: "string", multiple: true },
+  // input, output, transport
+  mic: { type: "boolean" },
+  "mic-command": { type: "string" },
+  threaded: { type: "boolean" },
+  async: { type: "boolean" },
+  realtime: { type: "boolean" },
+  fast: { type: "boolean" },
+  speed: { type: "string" },
+  json: { type: "boolean" },
+  timestamps: { type: "boolean" },
+  speakers: { type: "boolean" },
+  url: { type: "string" },
+  engine: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Kebab-case boolean flags that are query parameters, with their snake_case names. */
+const booleanParams = [
+  "multichannel",
+  "interim-results",
+  "punctuate",
+  "smart-format",
+  "numerals",
+  "profanity-filter",
+  "filler-words",
+  "diarize",
+  "vad-events",
+  "no-delay",
+] as const;
+
+/** Repeatable string flags that become repeated query keys. */
+const listParams = ["keyterm", "keywords", "search", "replace", "tag"] as const;
+
+function snake(flag: string): string {
+  return flag.replaceAll("-", "_");
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new UsageError(`--${flag} must be a positive integer, got '${text}'`);
+  }
+  return value;
+}
+
+/**
+ * Pulls `--x-<name> <value>` / `--x-<name>=<value>` out of argv (parseArgs would reject them
+ * as unknown) and returns them as pass-through query parameters plus the remaining argv.
+ */
+export function extractPassThrough(argv: readonly string[]): {
+  rest: string[];
+  passThrough: Record<string, string | string[]>;
+} {
+  const rest: string[] = [];
+  const passThrough: Record<string, string | string[]> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (!token.startsWith("--x-")) {
+      rest.push(token);
+      continue;
+    }
+    const eq = token.indexOf("=");
+    const name = token.slice(4, eq === -1 ? undefined : eq);
+    let value: string;
+    if (eq !== -1) {
+      value = token.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) {
+        throw new UsageError(`${token} needs a value (--x-<name> <value> passes <name>=<value> through)`);
+      }
+      value = next;
+      i++;
+    }
+    if (name === "") throw new UsageError(`${token}: --x- needs a parameter name, as in --x-foo bar`);
+    const key = snake(name);
+    const previous = passThrough[key];
+    if (previous === undefined) passThrough[key] = value;
+    else passThrough[key] = Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return { rest, passThrough };
+}
+
+function parseEndpointing(text: string): number | false {
+  if (text === "false") return false;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new UsageError(`--endpointing must be milliseconds of silence or 'false', got '${text}'`);
+  }
+  return value;
+}
+
+function parseExtra(pairs: readonly string[]): Record<string, string> {
+  const extra: Record<string, string> = {};
+  for (const pair of pairs) {
+    const colon = pair.indexOf(":");
+    if (colon <= 0) throw new UsageError(`--extra must be key:value, got '${pair}'`);
+    extra[pair.slice(0, colon)] = pair.slice(colon + 1);
+  }
+  return extra;
+}
+
+function parseRedact(values: readonly string[]): boolean | string[] {
+  if (values.length === 1 && (values[0] === "true" || values[0] === "false")) return values[0] === "true";
+  return [...values];
+}
+
+/**
+ * Parses `earshot listen` arguments (everything after `listen`).
+ *
+ * @throws UsageError with a one-line message for any unknown flag or bad value.
+ * @example
+ * parseListenArgs(["talk.wav", "--model", "nova-3", "--keyterm", "earshot", "--x-foo", "bar"]);
+ * // → { input: "talk.wav", options: { model: "nova-3", keyterm: ["earshot"], foo: "bar" }, … }
+ */
+export function parseListenArgs(argv: readonly string[]): ListenArgs {
+  const { rest, passThrough } = extractPassThrough(argv);
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof listenFlags; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: listenFlags,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+    });
+  } catch (error) {
+    // parseArgs' messages are clear but long-winded about "--" escapes; keep the first sentence.
+    const message = error instanceof Error ? error.message.split(". ")[0] : String(error);
+    throw new UsageError(message ?? "invalid arguments");
+  }
+  const { values, positionals } = parsed;
+
+  const options: Record<string, unknown> = { ...passThrough };
+  if (values.model !== undefined) options.model = values.model;
+  if (values.language !== undefined) options.language = values.language;
+  if (values.encoding !== undefined) options.encoding = values.encoding;
+  if (values["sample-rate"] !== undefined)
+    options.sample_rate = positiveInteger("sample-rate", values["sample-rate"]);
+  if (values.channels !== undefined) options.channels = positiveInteger("channels", values.channels);
+  if (values.endpointing !== undefined) options.endpointing = parseEndpointing(values.endpointing);
+  if (values["utterance-end-ms"] !== undefined)
+    options.utterance_end_ms = positiveInteger("utterance-end-ms", values["utterance-end-ms"]);
+  for (const flag of booleanParams) {
+    const value = values[flag];
+    if (value !== undefined) options[snake(flag)] = value;
+  }
+  for (const flag of listParams) {
+    const value = values[flag];
+    if (value !== undefined) options[flag] = [...value];
+  }
+  if (values.redact !== undefined) options.redact = parseRedact(values.redact);
+  if (values.extra !== undefined) options.extra = parseExtra(values.extra);
+
+  if (values.threaded && values.async) throw new UsageError("choose one of --threaded and --async");
+  if (values.realtime && values.fast) throw new UsageError("choose one of --realtime and --fast");
+  let speed = 1;
+  if (values.speed !== undefined) {
+    speed = Number(values.speed);
+    if (!Number.isFinite(speed) || speed <= 0) {
+      throw new UsageError(`--speed must be a positive number, got '${values.speed}'`);
+    }
+    if (values.fast) throw new UsageError("--speed paces in real time; it cannot go with --fast");
+  }
+  const engine = values.engine ?? "pocketsphinx";
+
+  const help = values.help === true;
+  const mic = values.mic === true || values["mic-command"] !== undefined;
+  if (!help) {
+    if (mic && positionals.length > 0) throw new UsageError("give either an input or --mic, not both");
+    if (!mic && positionals.length === 0) {
+      throw new UsageError("listen needs an input: a file, an http(s) URL, - for stdin, or --mic");
+    }
+    if (positionals.length > 1) throw new UsageError(`listen takes one input, got ${positionals.length}`);
+  }
+
+  return {
+    input: positionals[0],
+    mic,
+    micCommand: values["mic-command"],
+    options: options as LiveOptions,
+    face: values.threaded ? "threaded" : "async",
+    pacing: values.fast ? "fast" : values.realtime || values.speed !== undefined ? "realtime" : undefined,
+    speed,
+    json: values.json === true,
+    timestamps: values.timestamps === true,
+    speakers: values.speakers === true,
+    url: values.url,
+    engine,
+    help,
+  };
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/**
+ * The `earshot` executable. Exits explicitly once stdout has drained: a stream's last finals are
+ * printed by then, and nothing an engine or a capture command leaves behind can keep the
+ * terminal waiting.
+ */
+import { runCli } from "./cli.ts";
+
+void runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+}).then((status) => {
+  process.stdout.write("", () => process.exit(status));
+});

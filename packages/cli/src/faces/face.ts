@@ -1,0 +1,33 @@
+/**
+ * The one seam between the CLI and the two earshot clients. Everything else in the CLI (sources,
+ * pacing, rendering, Ctrl-C) is the same whichever face runs the stream; each adapter file only
+ * maps these few calls onto its client.
+ */
+import type { ClientOptions, LiveOptions, ServerMessage } from "@earshot/core";
+
+/** What a face reports while the stream runs. */
+export interface FaceEvents {
+  /** Every server message, in order. */
+  message(message: ServerMessage): void;
+  /** A problem the client reported (the first fatal one also rejects start/send/finish). */
+  error(error: unknown): void;
+}
+
+/** A live stream, as the CLI drives it. */
+export interface Face {
+  /** Connects; rejects with the client's typed error. */
+  start(options: LiveOptions): Promise<void>;
+  /** Queues one frame; resolves once the client can take more (backpressure). */
+  send(chunk: Uint8Array): Promise<void>;
+  /** CloseStream behind all audio; resolves after the last finals and Metadata were delivered. */
+  finish(): Promise<void>;
+  /**
+   * Closes now, without waiting for finals (a second Ctrl-C). Absent on the threaded face: its
+   * thread is blocked inside `finish()` (bounded by the finish timeout), so no handler could
+   * call it anyway.
+   */
+  abort?(): void;
+}
+
+/** Builds a face for one stream. */
+export type FaceFactory = (client: ClientOptions, events: FaceEvents) => Face;
