@@ -15,7 +15,9 @@ export const KEEP_ALIVE_FRAME = '{"type":"KeepAlive"}';
 export const CLOSE_STREAM_FRAME = '{"type":"CloseStream"}';
 
 /** A binary frame (audio) or a text frame (a JSON control message). */
-export type OutgoingFrame = { readonly kind: "audio"; readonly data: Uint8Array } | { readonly kind: "control"; readonly data: string };
+export type OutgoingFrame =
+  | { readonly kind: "audio"; readonly data: Uint8Array }
+  | { readonly kind: "control"; readonly data: string };
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -47,7 +49,10 @@ export function toAudioFrame(chunk: AudioChunk): Uint8Array | undefined {
     view = chunk;
   } else if (ArrayBuffer.isView(chunk)) {
     view = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  } else if (chunk instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && (chunk as unknown) instanceof SharedArrayBuffer)) {
+  } else if (
+    chunk instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== "undefined" && (chunk as unknown) instanceof SharedArrayBuffer)
+  ) {
     view = new Uint8Array(chunk);
   } else {
     throw new AudioChunkError(

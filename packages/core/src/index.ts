@@ -6,3 +6,5 @@ export * from "./frames.ts";
 export * from "./clock.ts";
 export * from "./keepalive.ts";
 export * from "./audio/index.ts";
+export * from "./session.ts";
+export * from "./diagnostics.ts";

@@ -6,7 +6,11 @@ describe("chunkAudio", () => {
   it("yields views of the given size, the last one shorter, sharing memory", () => {
     const bytes = Uint8Array.from({ length: 10 }, (_, i) => i);
     const chunks = [...chunkAudio(bytes, 4)];
-    expect(chunks.map((chunk) => [...chunk])).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(chunks.map((chunk) => [...chunk])).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     for (const chunk of chunks) expect(chunk.buffer).toBe(bytes.buffer);
   });
 

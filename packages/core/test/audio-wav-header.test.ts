@@ -59,7 +59,9 @@ describe("readWavHeader", () => {
   });
 
   it("reads stereo 48 kHz", () => {
-    const info = readWavHeader(wav(silence(0.1, { sampleRate: 48_000, channels: 2 }), { sampleRate: 48_000, channels: 2 }));
+    const info = readWavHeader(
+      wav(silence(0.1, { sampleRate: 48_000, channels: 2 }), { sampleRate: 48_000, channels: 2 }),
+    );
     expect(info).toMatchObject({ sampleRate: 48_000, channels: 2, blockAlign: 4, dataOffset: 44 });
   });
 
@@ -73,7 +75,13 @@ describe("readWavHeader", () => {
       ["fmt ", fmtChunk(tag, 1, 8_000, bits)],
       ["data", Buffer.alloc(16)],
     ]);
-    expect(readWavHeader(bytes)).toMatchObject({ format, bitsPerSample: bits, sampleRate: 8_000, dataOffset: 44, dataLength: 16 });
+    expect(readWavHeader(bytes)).toMatchObject({
+      format,
+      bitsPerSample: bits,
+      sampleRate: 8_000,
+      dataOffset: 44,
+      dataLength: 16,
+    });
   });
 
   it.each([
@@ -85,7 +93,12 @@ describe("readWavHeader", () => {
       ["fmt ", extensibleFmt(subTag, 2, 44_100, bits)],
       ["data", Buffer.alloc(8)],
     ]);
-    expect(readWavHeader(bytes)).toMatchObject({ format, channels: 2, sampleRate: 44_100, dataOffset: 12 + 8 + 40 + 8 });
+    expect(readWavHeader(bytes)).toMatchObject({
+      format,
+      channels: 2,
+      sampleRate: 44_100,
+      dataOffset: 12 + 8 + 40 + 8,
+    });
   });
 
   it("skips unknown chunks (LIST, odd-sized with padding) before and after fmt", () => {
@@ -97,7 +110,11 @@ describe("readWavHeader", () => {
       ["data", Buffer.alloc(10)],
     ]);
     const expectedOffset = 12 + (8 + 18) + (8 + 16) + (8 + 4) + 8;
-    expect(readWavHeader(bytes)).toMatchObject({ format: "linear16", dataOffset: expectedOffset, dataLength: 10 });
+    expect(readWavHeader(bytes)).toMatchObject({
+      format: "linear16",
+      dataOffset: expectedOffset,
+      dataLength: 10,
+    });
     expect(bytes.subarray(expectedOffset).length).toBe(10);
   });
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { AudioChunkError } from "../src/errors.ts";
-import { CLOSE_STREAM_FRAME, configureFrame, finalizeFrame, KEEP_ALIVE_FRAME, toAudioFrame } from "../src/frames.ts";
+import {
+  CLOSE_STREAM_FRAME,
+  configureFrame,
+  finalizeFrame,
+  KEEP_ALIVE_FRAME,
+  toAudioFrame,
+} from "../src/frames.ts";
 
 describe("toAudioFrame", () => {
   it("returns a Buffer's bytes as a view over the same memory", () => {

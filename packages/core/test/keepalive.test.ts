@@ -123,7 +123,11 @@ describe("KeepAliveScheduler", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     try {
       const sent: number[] = [];
-      const scheduler = new KeepAliveScheduler({ intervalMs: 4_000, send: () => sent.push(1), clock: systemClock });
+      const scheduler = new KeepAliveScheduler({
+        intervalMs: 4_000,
+        send: () => sent.push(1),
+        clock: systemClock,
+      });
       scheduler.start();
       vi.advanceTimersByTime(3_999);
       expect(sent).toHaveLength(0);

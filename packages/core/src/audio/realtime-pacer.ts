@@ -42,7 +42,9 @@ export class RealtimePacer {
 
   constructor(init: RealtimePacerInit) {
     if (!(init.bytesPerSecond > 0) || !Number.isFinite(init.bytesPerSecond)) {
-      throw new RangeError(`bytesPerSecond must be a positive number; received ${String(init.bytesPerSecond)}`);
+      throw new RangeError(
+        `bytesPerSecond must be a positive number; received ${String(init.bytesPerSecond)}`,
+      );
     }
     const burstMs = init.burstMs ?? 250;
     if (!(burstMs >= 0) || !Number.isFinite(burstMs)) {
@@ -91,7 +93,8 @@ export class RealtimePacer {
       });
     } catch (error) {
       // abort-controller-x rejects with an AbortError, or with the signal's own reason.
-      if (signal.aborted || isAbortError(error)) throw new AbortedError("Pacing was aborted.", { cause: signal.reason });
+      if (signal.aborted || isAbortError(error))
+        throw new AbortedError("Pacing was aborted.", { cause: signal.reason });
       throw error;
     }
   }

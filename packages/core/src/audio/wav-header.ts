@@ -28,7 +28,12 @@ const WAVE_FORMAT_MULAW = 0x0007;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 function fourCC(bytes: Uint8Array, offset: number): string {
-  return String.fromCharCode(bytes[offset] ?? 0, bytes[offset + 1] ?? 0, bytes[offset + 2] ?? 0, bytes[offset + 3] ?? 0);
+  return String.fromCharCode(
+    bytes[offset] ?? 0,
+    bytes[offset + 1] ?? 0,
+    bytes[offset + 2] ?? 0,
+    bytes[offset + 3] ?? 0,
+  );
 }
 
 /**
@@ -74,12 +79,14 @@ export function readWavHeader(bytes: Uint8Array): WavInfo | undefined {
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === "data") {
-      if (fmt === undefined) throw new AudioChunkError("Invalid WAV: the data chunk comes before the fmt chunk.");
+      if (fmt === undefined)
+        throw new AudioChunkError("Invalid WAV: the data chunk comes before the fmt chunk.");
       return { ...fmt, dataOffset: body, dataLength: size === 0 || size === 0xffffffff ? undefined : size };
     }
     if (id === "fmt ") {
       if (body + 16 > bytes.byteLength) return undefined;
-      if (size < 16) throw new AudioChunkError(`Invalid WAV: the fmt chunk is ${size} bytes long (at least 16 expected).`);
+      if (size < 16)
+        throw new AudioChunkError(`Invalid WAV: the fmt chunk is ${size} bytes long (at least 16 expected).`);
       let tag = view.getUint16(body, true);
       const channels = view.getUint16(body + 2, true);
       const sampleRate = view.getUint32(body + 4, true);
@@ -88,7 +95,8 @@ export function readWavHeader(bytes: Uint8Array): WavInfo | undefined {
       if (tag === WAVE_FORMAT_EXTENSIBLE) {
         // cbSize(2) validBits(2) channelMask(4), then the sub-format GUID whose first two
         // bytes are the real format tag.
-        if (size < 40) throw new AudioChunkError("Invalid WAV: a WAVE_FORMAT_EXTENSIBLE fmt chunk shorter than 40 bytes.");
+        if (size < 40)
+          throw new AudioChunkError("Invalid WAV: a WAVE_FORMAT_EXTENSIBLE fmt chunk shorter than 40 bytes.");
         if (body + 26 > bytes.byteLength) return undefined;
         tag = view.getUint16(body + 24, true);
       }
@@ -98,8 +106,15 @@ export function readWavHeader(bytes: Uint8Array): WavInfo | undefined {
           `Unsupported WAV encoding: format tag 0x${tag.toString(16).padStart(4, "0")} with ${bitsPerSample}-bit samples. Supported: 16- or 32-bit PCM, 32-bit float, 8-bit mu-law or A-law.`,
         );
       }
-      if (channels === 0 || sampleRate === 0) throw new AudioChunkError("Invalid WAV: zero channels or a zero sample rate.");
-      fmt = { format, sampleRate, channels, bitsPerSample, blockAlign: blockAlign || (channels * bitsPerSample) / 8 };
+      if (channels === 0 || sampleRate === 0)
+        throw new AudioChunkError("Invalid WAV: zero channels or a zero sample rate.");
+      fmt = {
+        format,
+        sampleRate,
+        channels,
+        bitsPerSample,
+        blockAlign: blockAlign || (channels * bitsPerSample) / 8,
+      };
     }
     // RIFF chunks are padded to an even length.
     offset = body + size + (size % 2);

@@ -1,0 +1,523 @@
+/**
+ * `LiveSession`: one socket's life over `ws` (idle → connecting → open → closing → closed).
+ * The facades (async and threaded clients) build on it; it holds no facade logic.
+ */
+import type { IncomingMessage } from "node:http";
+import { abortable, isAbortError } from "abort-controller-x";
+import WebSocket from "ws";
+import { type Clock, systemClock } from "./clock.ts";
+import { sessionCloseChannel, sessionMessageChannel, sessionOpenChannel } from "./diagnostics.ts";
+import {
+  AbortedError,
+  type CallbackError,
+  ConnectionError,
+  type EarshotError,
+  isEarshotError,
+  StateError,
+  TimeoutError,
+} from "./errors.ts";
+import {
+  type AudioChunk,
+  CLOSE_STREAM_FRAME,
+  configureFrame,
+  finalizeFrame,
+  KEEP_ALIVE_FRAME,
+  toAudioFrame,
+} from "./frames.ts";
+import { KeepAliveScheduler } from "./keepalive.ts";
+import { type MetadataMessage, parseServerMessage, type ServerMessage } from "./messages.ts";
+import {
+  type ClientOptions,
+  handshakeFor,
+  type LiveOptions,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+  toListenUrl,
+  validateLiveOptions,
+} from "./options.ts";
+import { ABNORMAL_CLOSURE, buildCloseReport, type CloseReport } from "./session/close-report.ts";
+import { readRefusal } from "./session/handshake.ts";
+import { ListenerRegistry } from "./session/listeners.ts";
+import { SendQueue } from "./session/send-queue.ts";
+
+export type { CloseReport } from "./session/close-report.ts";
+
+/** Where a session is in its life. */
+export type SessionState = "idle" | "connecting" | "open" | "closing" | "closed";
+
+/** The events of a {@link LiveSession} and their arguments. */
+export interface LiveSessionEventMap {
+  /** The socket opened (after the server's 101). */
+  open: [info: { requestId: string | undefined }];
+  /** A server message arrived; `receivedAt` is the clock's time of receipt, `text` the raw frame. */
+  message: [message: ServerMessage, info: { receivedAt: number; text: string }];
+  /** A listener threw: the session went on; `error.cause` is what it threw. */
+  listenerError: [error: CallbackError];
+  /** How the session ended: exactly once, always the last event. */
+  close: [report: CloseReport];
+}
+
+/** What a {@link LiveSession} is made from. */
+export interface LiveSessionInit {
+  /** The stream's query parameters; validated by the constructor. */
+  readonly options: LiveOptions;
+  /** Connection settings; see {@link ClientOptions} for the defaults. */
+  readonly client?: ClientOptions | ResolvedClientOptions;
+  /** Time source for timeouts, keepalive and receive times. @default systemClock */
+  readonly clock?: Clock;
+}
+
+type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+
+/**
+ * One live transcription stream over one WebSocket.
+ *
+ * - Frames sent before the socket opens are kept in order (up to `maxPendingBytes`) and
+ *   flushed on open; audio and control frames share one ordered queue.
+ * - `finish()` sends CloseStream behind all queued audio and resolves with the server's
+ *   `Metadata` once the server has closed — the last results are never cut off.
+ * - A listener that throws does not break the session: the error goes to `listenerError`
+ *   listeners, or, when there are none, to `process.emitWarning` on a later microtask.
+ * - The `close` event fires exactly once, last; afterwards no timer, socket or listener remains.
+ *
+ * @example
+ * ```ts
+ * const session = new LiveSession({ options: { model: "nova-3", encoding: "linear16", sample_rate: 16000 } });
+ * session.on("message", (message) => { if (message.type === "Results") console.log(message.channel.alternatives[0]?.transcript); });
+ * await session.connect();
+ * for (const chunk of chunks) if (!session.send(chunk)) await session.drained();
+ * const metadata = await session.finish();
+ * ```
+ */
+export class LiveSession {
+  readonly #client: ResolvedClientOptions;
+  readonly #url: URL;
+  readonly #clock: Clock;
+  readonly #secrets: readonly (string | undefined)[];
+  readonly #listeners: ListenerRegistry<LiveSessionEventMap>;
+  readonly #queue: SendQueue;
+  #state: SessionState = "idle";
+  #ws: WebSocket | undefined;
+  #requestId: string | undefined;
+  #keepAlive: KeepAliveScheduler | undefined;
+  #metadata: MetadataMessage | undefined;
+  #failure: EarshotError | undefined;
+  #report: CloseReport | undefined;
+  #finishing = false;
+  #connectTimer: unknown;
+  #finishTimer: unknown;
+  #refusal: { cut(): void } | undefined;
+  #detachSignal: (() => void) | undefined;
+  #drainWaiters: Waiter[] = [];
+  #connectWaiter: Waiter | undefined;
+  #connectPromise: Promise<void> | undefined;
+  #closePromise: Promise<CloseReport> | undefined;
+  #resolveClose: ((report: CloseReport) => void) | undefined;
+  #finishPromise: Promise<MetadataMessage | undefined> | undefined;
+
+  /** Validates `options` (throws `OptionsError` listing every problem); does not connect. */
+  constructor(init: LiveSessionInit) {
+    validateLiveOptions(init.options);
+    this.#client = resolveClientOptions(init.client);
+    this.#url = toListenUrl(this.#client.url, init.options);
+    this.#clock = init.clock ?? systemClock;
+    this.#secrets = [this.#client.apiKey, this.#client.accessToken];
+    this.#listeners = new ListenerRegistry((error) => this.#reportListenerError(error));
+    this.#queue = new SendQueue({
+      maxPendingBytes: this.#client.maxPendingBytes,
+      // A failed write means the socket is going down: the close settles the waiters, with its error.
+      onWritten: (error) => {
+        if (error == null) this.#checkDrained();
+      },
+      onFrameSent: () => this.#keepAlive?.frameSent(),
+    });
+  }
+
+  /** Where the session is in its life. */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** The server's `dg-request-id`, once the handshake has answered. */
+  get requestId(): string | undefined {
+    return this.#requestId;
+  }
+
+  /** The listen URL (it never holds credentials). */
+  get url(): string {
+    return this.#url.href;
+  }
+
+  /** The close report, once the session has closed. */
+  get closeReport(): CloseReport | undefined {
+    return this.#report;
+  }
+
+  /** Bytes accepted but not yet handed to the kernel: the pre-open backlog plus `ws.bufferedAmount`. */
+  get bufferedBytes(): number {
+    return this.#queue.pendingBytes + (this.#ws?.bufferedAmount ?? 0);
+  }
+
+  /**
+   * Opens the socket. Resolves once it is open; rejects with a `HandshakeError` (refused
+   * upgrade: 400, 401, 429, …), `TimeoutError` (`ERR_CONNECT_TIMEOUT`), `AbortedError` or
+   * `ConnectionError` — after the close report has been emitted. `signal` cancels connecting
+   * and, once open, aborts the running session.
+   *
+   * @throws StateError (as a rejection) when called twice.
+   */
+  connect(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.#state !== "idle") {
+      return Promise.reject(new StateError(`connect() was already called; the session is ${this.#state}.`));
+    }
+    const { signal } = opts;
+    this.#state = "connecting";
+    this.#connectPromise = new Promise<void>((resolve, reject) => {
+      this.#connectWaiter = { resolve, reject };
+    });
+    if (signal?.aborted) {
+      this.#failure = new AbortedError("The session was aborted before it connected.", {
+        cause: signal.reason,
+      });
+      this.#finalize(ABNORMAL_CLOSURE, "");
+      return this.#connectPromise;
+    }
+    if (signal) {
+      const onAbort = (): void => this.abort(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#detachSignal = () => signal.removeEventListener("abort", onAbort);
+    }
+    this.#openSocket();
+    return this.#connectPromise;
+  }
+
+  /**
+   * Queues one chunk of audio behind everything sent before it (before open too).
+   *
+   * @returns false when `bufferedBytes` is at or over `highWaterMarkBytes`: keep going, or
+   *   `await drained()` to bound memory. Zero-length chunks are dropped (never sent).
+   * @throws AudioChunkError when `chunk` is not bytes; StateError after `finish()`/close;
+   *   BufferOverflowError when, before open, the backlog would exceed `maxPendingBytes`.
+   */
+  send(chunk: AudioChunk): boolean {
+    const frame = toAudioFrame(chunk);
+    this.#assertWritable("send audio");
+    if (frame !== undefined) this.#queue.push(frame, true);
+    return this.bufferedBytes < this.#client.highWaterMarkBytes;
+  }
+
+  /** Queues a KeepAlive behind all queued audio. */
+  keepAlive(): void {
+    this.#assertWritable("send KeepAlive");
+    this.#queue.push(KEEP_ALIVE_FRAME, false);
+  }
+
+  /** Queues a Finalize (optionally for one channel) behind all queued audio. */
+  finalize(channel?: number): void {
+    const frame = finalizeFrame(channel);
+    this.#assertWritable("send Finalize");
+    this.#queue.push(frame, false);
+  }
+
+  /** Queues a Configure (mid-stream feature toggles) behind all queued audio. */
+  configure(features: Record<string, unknown>): void {
+    const frame = configureFrame(features);
+    this.#assertWritable("send Configure");
+    this.#queue.push(frame, false);
+  }
+
+  /**
+   * Resolves when `bufferedBytes` is below `highWaterMarkBytes`. Once the session has closed it
+   * resolves after a normal end and rejects with the close error otherwise; `signal` rejects
+   * it with `AbortedError` (the session goes on).
+   */
+  drained(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.#report) return this.#report.error ? Promise.reject(this.#report.error) : Promise.resolve();
+    if (this.bufferedBytes < this.#client.highWaterMarkBytes) return Promise.resolve();
+    const wait = new Promise<void>((resolve, reject) => this.#drainWaiters.push({ resolve, reject }));
+    return opts.signal ? abortableWait(opts.signal, wait) : wait;
+  }
+
+  /**
+   * Ends the stream: sends CloseStream behind all queued audio, then resolves with the
+   * `Metadata` the server sent (undefined if it sent none) once the server has closed. After
+   * `timeoutMs` without a close, closes the socket and rejects with `TimeoutError`
+   * (`ERR_FINISH_TIMEOUT`); an abnormal close rejects with the close report's error. `signal`
+   * aborts the session. Calling it again returns the same promise.
+   *
+   * @param opts.timeoutMs @default the client's finishTimeoutMs (10 000)
+   */
+  finish(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<MetadataMessage | undefined> {
+    if (this.#finishPromise) return this.#finishPromise;
+    if (this.#state === "idle") {
+      return Promise.reject(new StateError("finish() needs a connection: call connect() first."));
+    }
+    const { signal } = opts;
+    if (this.#report === undefined) {
+      this.#finishing = true;
+      this.#keepAlive?.stop();
+      this.#queue.push(CLOSE_STREAM_FRAME, false);
+      if (this.#state === "open") this.#state = "closing";
+      const timeoutMs = opts.timeoutMs ?? this.#client.finishTimeoutMs;
+      this.#finishTimer = this.#clock.setTimeout(() => {
+        this.#finishTimer = undefined;
+        this.#fail(new TimeoutError("ERR_FINISH_TIMEOUT", timeoutMs, { requestId: this.#requestId }));
+      }, timeoutMs);
+    }
+    const whenClosed = this.#whenClosed().then((report) => {
+      if (report.error) throw report.error;
+      return this.#metadata;
+    });
+    let onAbort: (() => void) | undefined;
+    if (signal && this.#report === undefined) {
+      if (signal.aborted) this.abort(signal.reason);
+      else {
+        onAbort = () => this.abort(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+    }
+    this.#finishPromise = whenClosed.finally(() => {
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+    });
+    return this.#finishPromise;
+  }
+
+  /**
+   * Closes now without waiting for results; the close report carries an `AbortedError` whose
+   * `cause` is `reason`. No effect once closed.
+   */
+  abort(reason?: unknown): void {
+    if (this.#report) return;
+    this.#fail(new AbortedError("The session was aborted.", { cause: reason, requestId: this.#requestId }));
+  }
+
+  /** Adds a listener. */
+  on<E extends keyof LiveSessionEventMap>(
+    event: E,
+    listener: (...args: LiveSessionEventMap[E]) => void,
+  ): this {
+    this.#listeners.add(event, listener, false);
+    return this;
+  }
+
+  /** Adds a listener that is removed after its first call. */
+  once<E extends keyof LiveSessionEventMap>(
+    event: E,
+    listener: (...args: LiveSessionEventMap[E]) => void,
+  ): this {
+    this.#listeners.add(event, listener, true);
+    return this;
+  }
+
+  /** Removes a listener. */
+  off<E extends keyof LiveSessionEventMap>(
+    event: E,
+    listener: (...args: LiveSessionEventMap[E]) => void,
+  ): this {
+    this.#listeners.remove(event, listener);
+    return this;
+  }
+
+  #assertWritable(what: string): void {
+    if (this.#report) throw new StateError(`Cannot ${what}: the session is closed.`);
+    if (this.#finishing) throw new StateError(`Cannot ${what} after finish().`);
+  }
+
+  #openSocket(): void {
+    const { headers, protocols } = handshakeFor(this.#client);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.#url, protocols, {
+        headers,
+        // Audio does not compress and deflate costs CPU on both ends.
+        perMessageDeflate: false,
+        followRedirects: false,
+      });
+    } catch (thrown) {
+      this.#failure = new ConnectionError(`Could not start the connection: ${describeError(thrown)}`, {
+        cause: thrown,
+        secrets: this.#secrets,
+      });
+      this.#finalize(ABNORMAL_CLOSURE, "");
+      return;
+    }
+    this.#ws = ws;
+    this.#connectTimer = this.#clock.setTimeout(() => {
+      this.#connectTimer = undefined;
+      if (this.#refusal) this.#refusal.cut();
+      else this.#fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#client.connectTimeoutMs));
+    }, this.#client.connectTimeoutMs);
+    ws.on("upgrade", (response: IncomingMessage) => {
+      const id = response.headers["dg-request-id"];
+      if (typeof id === "string") this.#requestId = id;
+    });
+    ws.on("unexpected-response", (_request, response: IncomingMessage) => {
+      const id = response.headers["dg-request-id"];
+      if (typeof id === "string") this.#requestId = id;
+      this.#refusal = readRefusal(response, this.#secrets, (error) => this.#fail(error));
+    });
+    ws.on("open", () => this.#onOpen(ws));
+    ws.on("message", (data: WebSocket.RawData) => this.#onMessage(data));
+    ws.on("error", (error: Error) => {
+      this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, {
+        cause: error,
+        requestId: this.#requestId,
+        secrets: this.#secrets,
+      });
+    });
+    ws.on("close", (code: number, reason: Buffer) => this.#finalize(code, reason.toString("utf8")));
+  }
+
+  #onOpen(ws: WebSocket): void {
+    this.#clock.clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
+    this.#state = this.#finishing ? "closing" : "open";
+    this.#queue.attach({
+      write: (data, done) => ws.send(data, { binary: typeof data !== "string" }, done),
+    });
+    const keepAliveMs = this.#client.keepAliveIntervalMs;
+    if (keepAliveMs !== undefined && !this.#finishing) {
+      this.#keepAlive = new KeepAliveScheduler({
+        intervalMs: keepAliveMs,
+        clock: this.#clock,
+        send: () => this.#queue.push(KEEP_ALIVE_FRAME, false),
+      });
+      this.#keepAlive.start();
+    }
+    if (sessionOpenChannel.hasSubscribers) {
+      sessionOpenChannel.publish({
+        session: this,
+        url: this.#url.href,
+        requestId: this.#requestId,
+        openedAt: this.#clock.now(),
+      });
+    }
+    this.#listeners.emit("open", { requestId: this.#requestId });
+    const waiter = this.#connectWaiter;
+    this.#connectWaiter = undefined;
+    waiter?.resolve();
+    this.#checkDrained();
+  }
+
+  #onMessage(data: WebSocket.RawData): void {
+    const receivedAt = this.#clock.now();
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString("utf8")
+      : Buffer.isBuffer(data)
+        ? data.toString("utf8")
+        : Buffer.from(data).toString("utf8");
+    // The endpoint sends no binary frames; one that arrives anyway is parsed like text, so it
+    // reaches the user (as Unhandled if it is not a known message) rather than vanishing.
+    const message = parseServerMessage(text);
+    if (message.type === "Metadata") this.#metadata = message;
+    if (sessionMessageChannel.hasSubscribers)
+      sessionMessageChannel.publish({ session: this, message, receivedAt });
+    this.#listeners.emit("message", message, { receivedAt, text });
+  }
+
+  /** Records `error` as the reason the session ends, and closes the socket now. */
+  #fail(error: EarshotError): void {
+    if (this.#report) return;
+    this.#failure ??= error;
+    const ws = this.#ws;
+    if (ws === undefined) {
+      this.#finalize(ABNORMAL_CLOSURE, "");
+      return;
+    }
+    this.#state = "closing";
+    this.#keepAlive?.stop();
+    // terminate() destroys the TCP socket at once (during connecting it aborts the request);
+    // ws then emits "close", which finalizes the session with the failure recorded above.
+    ws.terminate();
+  }
+
+  #finalize(code: number, reason: string): void {
+    if (this.#report) return;
+    this.#state = "closed";
+    this.#keepAlive?.stop();
+    this.#keepAlive = undefined;
+    this.#clock.clearTimeout(this.#connectTimer);
+    this.#clock.clearTimeout(this.#finishTimer);
+    this.#connectTimer = this.#finishTimer = undefined;
+    this.#refusal = undefined;
+    this.#detachSignal?.();
+    this.#detachSignal = undefined;
+    this.#queue.close();
+    const ws = this.#ws;
+    if (ws) {
+      ws.removeAllListeners();
+      // A late error from a socket already closed must not become an uncaught exception.
+      ws.on("error", () => {});
+    }
+    this.#ws = undefined;
+    const report = buildCloseReport({
+      code,
+      reason,
+      requestId: this.#requestId,
+      error: this.#failure,
+      finishing: this.#finishing,
+      secrets: this.#secrets,
+    });
+    this.#report = report;
+
+    const connectWaiter = this.#connectWaiter;
+    this.#connectWaiter = undefined;
+    // The session may close before open without anyone awaiting connect() for the error
+    // (e.g. abort() while connecting): the promise is still rejected, but marked handled.
+    if (connectWaiter) {
+      this.#connectPromise?.catch(() => {});
+      connectWaiter.reject(report.error ?? new ConnectionError("The connection closed before it opened."));
+    }
+    const drainWaiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of drainWaiters) {
+      if (report.error) waiter.reject(report.error);
+      else waiter.resolve();
+    }
+    this.#resolveClose?.(report);
+
+    if (sessionCloseChannel.hasSubscribers) sessionCloseChannel.publish({ session: this, report });
+    this.#listeners.emit("close", report);
+    this.#listeners.clear();
+  }
+
+  #whenClosed(): Promise<CloseReport> {
+    if (this.#report) return Promise.resolve(this.#report);
+    this.#closePromise ??= new Promise<CloseReport>((resolve) => {
+      this.#resolveClose = resolve;
+    });
+    return this.#closePromise;
+  }
+
+  #checkDrained(): void {
+    if (this.#drainWaiters.length === 0 || this.bufferedBytes >= this.#client.highWaterMarkBytes) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  #reportListenerError(error: CallbackError): void {
+    if (this.#listeners.count("listenerError") > 0 && error.event !== "listenerError") {
+      this.#listeners.emit("listenerError", error);
+      return;
+    }
+    // Nobody listens (or the listenerError handler itself threw): surface it as a warning on a
+    // later microtask, outside the session's own call stack, so the stream is never disturbed.
+    queueMicrotask(() => process.emitWarning(error));
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function abortableWait(signal: AbortSignal, wait: Promise<void>): Promise<void> {
+  try {
+    await abortable(signal, wait);
+  } catch (error) {
+    if (!isEarshotError(error) && (signal.aborted || isAbortError(error))) {
+      throw new AbortedError("Waiting for the send buffer to drain was aborted.", { cause: signal.reason });
+    }
+    throw error;
+  }
+}
