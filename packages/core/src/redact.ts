@@ -13,8 +13,8 @@ const MIN_SECRET_LENGTH = 4;
 // Credentials that announce themselves, whoever's they are: an Authorization header value
 // and the subprotocol pair a browser-style client offers ("token, <key>").
 const CREDENTIAL_PATTERNS: readonly RegExp[] = [
-  /\b(authorization\s*[:=]\s*["']?)(token|bearer)(\s+)[^\s"',;]+/gi,
-  /\b(sec-websocket-protocol\s*[:=]\s*["']?)(token|bearer)(\s*,\s*)[^\s"',;]+/gi,
+  /\b(authorization["']?\s*[:=]\s*\[?\s*["']?)(token|bearer)(\s+)[^\s"',;]+/gi,
+  /\b(sec-websocket-protocol["']?\s*[:=]\s*\[?\s*["']?)(token|bearer)(\s*,\s*)[^\s"',;]+/gi,
 ];
 
 /**

@@ -4,6 +4,7 @@
  */
 import { type OptionProblem, OptionsError } from "../errors.ts";
 import { REDACTED } from "../redact.ts";
+import { isCredentialParam } from "./validate.ts";
 
 /** How the credential travels in the WebSocket handshake. */
 export type AuthTransport = "header" | "subprotocol";
@@ -129,6 +130,13 @@ function resolveUrl(options: ClientOptions, problems: OptionProblem[]): string {
       message: `ws:// to ${url.hostname} would send the credential unencrypted: use wss://, or set allowInsecure: true`,
     });
   }
+  const credentialParams = [...url.searchParams.keys()].filter(isCredentialParam);
+  if (credentialParams.length > 0) {
+    problems.push({
+      option: "url",
+      message: `must not carry a credential in its query (${credentialParams.join(", ")}): pass apiKey or accessToken instead`,
+    });
+  }
   if (url.username !== "" || url.password !== "") {
     problems.push({
       option: "url",
@@ -163,6 +171,18 @@ function resolveKeepAlive(value: unknown, problems: OptionProblem[]): number | u
     message: `must be true, false or an idle interval in ms, not ${String(value)}`,
   });
   return undefined;
+}
+
+/** Deepgram's own hosts always need a credential (unless the caller brings its own header). */
+function needsCredential(resolved: ResolvedClientOptions): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(resolved.url).hostname;
+  } catch {
+    return false;
+  }
+  const deepgram = hostname === "deepgram.com" || hostname.endsWith(".deepgram.com");
+  return deepgram && !Object.keys(resolved.headers).some((name) => name.toLowerCase() === "authorization");
 }
 
 function redactedView(options: ResolvedClientOptions): Record<string, unknown> {
@@ -212,8 +232,26 @@ export function resolveClientOptions(
     maxPendingBytes: positive(input, "maxPendingBytes", 8 * 1024 * 1024, problems),
     highWaterMarkBytes: positive(input, "highWaterMarkBytes", 1024 * 1024, problems),
   };
-  if (problems.length > 0)
-    throw new OptionsError(problems, { secrets: [resolved.apiKey, resolved.accessToken] });
+  const secrets = [resolved.apiKey, resolved.accessToken];
+  if (secrets.some((secret) => secret !== undefined && resolved.url.includes(encodeURIComponent(secret)))) {
+    problems.push({
+      option: "url",
+      message: "contains the credential: pass it as apiKey or accessToken only",
+    });
+  }
+  const urlIsValid = !problems.some((problem) => problem.option === "url");
+  if (
+    resolved.apiKey === undefined &&
+    resolved.accessToken === undefined &&
+    urlIsValid &&
+    needsCredential(resolved)
+  ) {
+    problems.push({
+      option: "apiKey",
+      message: "is missing: set the DEEPGRAM_API_KEY environment variable, or pass apiKey or accessToken",
+    });
+  }
+  if (problems.length > 0) throw new OptionsError(problems, { secrets });
   Object.defineProperty(resolved, RESOLVED, { value: true });
   Object.defineProperty(resolved, INSPECT, {
     value: (_depth: number, inspectOptions: object, inspect: (value: unknown, options: object) => string) =>

@@ -16,6 +16,11 @@ import {
 // Query parameters that would put a credential in the URL, where proxies and logs keep it.
 const CREDENTIAL_PARAMS = new Set(["token", "key", "api_key", "apikey", "access_token", "authorization"]);
 
+/** True for a query parameter name that would carry a credential (`token`, `api_key`, …). */
+export function isCredentialParam(name: string): boolean {
+  return CREDENTIAL_PARAMS.has(name.toLowerCase());
+}
+
 // Models known not to be Nova-3 (keyterm is Nova-3 only; custom ids are given the benefit of the doubt).
 const NOT_NOVA_3 = /^(nova-2(-|$)|nova$|enhanced(-|$)|base(-|$))/;
 
@@ -104,7 +109,7 @@ function checkExtra(value: unknown, problems: OptionProblem[]): void {
 }
 
 function checkUnknown(key: string, value: unknown, problems: OptionProblem[], client: boolean): void {
-  if (client && CREDENTIAL_PARAMS.has(key.toLowerCase())) {
+  if (client && isCredentialParam(key)) {
     problems.push({
       option: key,
       message: "credentials never go in the URL: pass apiKey or accessToken in the client options",
