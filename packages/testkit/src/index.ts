@@ -1,3 +1,4 @@
 export * from "./audio.ts";
 export * from "./fixtures.ts";
 export * from "./wait.ts";
+export * from "./wer.ts";

@@ -39,7 +39,7 @@ export async function renderSpeech(text: string, voice = "kal16"): Promise<Int16
       );
     });
     const wav = pcmFromWav(await readFile(file));
-    if (!wav || wav.sampleRate !== 16_000) throw new Error(`flite voice ${voice} did not produce 16 kHz PCM`);
+    if (wav?.sampleRate !== 16_000) throw new Error(`flite voice ${voice} did not produce 16 kHz PCM`);
     return wav.samples;
   } finally {
     await rm(dir, { recursive: true, force: true });

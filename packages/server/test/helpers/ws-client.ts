@@ -87,7 +87,11 @@ export function refusedUpgrade(base: string, pathAndQuery: string, init: Connect
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.once("end", () => {
         ws.terminate();
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
       });
     });
     // After unexpected-response, ws reports the aborted handshake as an error too.
@@ -104,7 +108,9 @@ export function sendText(ws: WebSocket, text: string): Promise<void> {
 export async function sendAudio(ws: WebSocket, audio: Uint8Array, frameBytes = 3_200): Promise<void> {
   for (let offset = 0; offset < audio.length; offset += frameBytes) {
     const frame = audio.subarray(offset, Math.min(offset + frameBytes, audio.length));
-    await new Promise<void>((resolve, reject) => ws.send(frame, { binary: true }, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      ws.send(frame, { binary: true }, (error) => (error ? reject(error) : resolve())),
+    );
   }
 }
 
@@ -122,7 +128,8 @@ export function interleave(...channels: Buffer[]): Buffer {
   const frames = Math.min(...channels.map((channel) => channel.length / 2));
   const out = Buffer.alloc(frames * channels.length * 2);
   for (let i = 0; i < frames; i++) {
-    for (const [c, channel] of channels.entries()) out.writeInt16LE(channel.readInt16LE(i * 2), (i * channels.length + c) * 2);
+    for (const [c, channel] of channels.entries())
+      out.writeInt16LE(channel.readInt16LE(i * 2), (i * channels.length + c) * 2);
   }
   return out;
 }

@@ -1,0 +1,202 @@
+/**
+ * One pocketsphinx decoder as a streaming recognizer: 16 kHz samples in, engine events out.
+ * It decides where utterances end (the recognizer's own silence detection, a maximum length,
+ * or a flush), when to report interim hypotheses, and turns segments into words with times.
+ *
+ * Like ffi-bindings.ts, this function also runs inside decoder worker threads from its source
+ * text, so it must stay self-contained (type-only imports only).
+ */
+import type { EngineEvent, EngineWord } from "../../engine.ts";
+import type { CPointer, PocketsphinxApi } from "./ffi-bindings.ts";
+
+/** Where the model is and how the decoder cuts utterances. */
+export interface DecoderSettings {
+  /** Acoustic model directory (`-hmm`). */
+  readonly hmm: string;
+  /** Language model (`-lm`). */
+  readonly lm: string;
+  /** Pronunciation dictionary (`-dict`). */
+  readonly dict: string;
+  /** An utterance still in speech after this many seconds is ended anyway (not an endpoint). */
+  readonly maxUtteranceSeconds: number;
+  /** Interim hypotheses are reported at most once per this many seconds of audio. */
+  readonly interimIntervalSeconds: number;
+}
+
+/** Per-stream choices. */
+export interface DecoderStreamOptions {
+  /** Report interim hypotheses (costs a search backtrace each time). */
+  readonly interim: boolean;
+}
+
+/** A decoder bound to one native `ps_decoder_t`. Methods are synchronous and may block. */
+export interface StreamingDecoder {
+  /** Starts a new stream: word times restart at 0. Discards any unfinished utterance. */
+  begin(options: DecoderStreamOptions): void;
+  /** Feeds 16 kHz mono samples of the current stream. */
+  write(samples: Int16Array, emit: (event: EngineEvent) => void): void;
+  /** Ends the current utterance; emits its final when it holds any audio. */
+  flush(emit: (event: EngineEvent) => void): void;
+  /** Ends the stream without emitting anything. */
+  end(): void;
+  /** Frees the native decoder and its configuration; the object is unusable after. */
+  free(): void;
+}
+
+/**
+ * Creates a decoder. Throws when the model cannot be loaded.
+ *
+ * @example
+ * ```ts
+ * const decoder = createDecoder(api, { hmm, lm, dict, maxUtteranceSeconds: 12, interimIntervalSeconds: 0.5 });
+ * decoder.begin({ interim: true });
+ * decoder.write(samples16k, (event) => console.log(event));
+ * decoder.flush((event) => console.log(event));
+ * ```
+ */
+export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): StreamingDecoder {
+  const SAMPLE_RATE = 16_000;
+  const FRAMES_PER_SECOND = 100;
+  // Feeding at most 50 ms per call bounds how late a fall of the speech flag is noticed.
+  const PIECE = 800;
+  // The detector declares speech after about 0.1 s of it.
+  const SPEECH_ONSET_DELAY = 0.1;
+
+  api.silenceLog();
+  const config: CPointer = api.createConfig([
+    "-hmm",
+    settings.hmm,
+    "-lm",
+    settings.lm,
+    "-dict",
+    settings.dict,
+    "-samprate",
+    String(SAMPLE_RATE),
+  ]);
+  if (!config) throw new Error("pocketsphinx rejected its configuration (cmd_ln_init returned NULL)");
+  const ps: CPointer = api.init(config);
+  if (!ps) {
+    api.freeConfig(config);
+    throw new Error(`pocketsphinx could not load the model (ps_init returned NULL): ${settings.hmm}`);
+  }
+
+  let streaming = false;
+  let interim = false;
+  let fed = 0; // samples of the current stream fed so far
+  let uttStart = 0; // sample where the current utterance began
+  let inSpeech = false;
+  let speechRise = 0; // sample where the current speech run was noticed
+  let continuesCutSpeech = false; // the utterance was started by a forced cut mid-speech
+  let lastInterimAt = 0;
+  let lastInterimText = "";
+
+  const seconds = (samples: number): number => samples / SAMPLE_RATE;
+
+  function words(): EngineWord[] {
+    const out: EngineWord[] = [];
+    for (const seg of api.segments(ps)) {
+      // Fillers (<s>, </s>, <sil>, [NOISE], [SPEECH], …) are not words.
+      if (seg.word.startsWith("<") || seg.word.startsWith("[") || seg.word.startsWith("+")) continue;
+      const confidence = Math.min(1, Math.max(0, seg.probability));
+      out.push({
+        // "the(2)" is the second pronunciation of "the".
+        word: seg.word.replace(/\(\d+\)$/, ""),
+        // Frames count from ps_start_stream, silence the detector dropped included.
+        start: seg.startFrame / FRAMES_PER_SECOND,
+        end: (seg.endFrame + 1) / FRAMES_PER_SECOND,
+        confidence: Math.round(confidence * 10_000) / 10_000,
+      });
+    }
+    return out;
+  }
+
+  function endUtterance(emit: ((event: EngineEvent) => void) | undefined, endpoint: boolean): void {
+    api.endUtt(ps);
+    if (emit) {
+      emit({ type: "final", words: words(), start: seconds(uttStart), end: seconds(fed), endpoint });
+    }
+    api.startUtt(ps);
+    uttStart = fed;
+    inSpeech = false;
+    lastInterimAt = fed;
+    lastInterimText = "";
+  }
+
+  function maybeInterim(emit: (event: EngineEvent) => void): void {
+    if (!interim || !inSpeech) return;
+    if (fed - lastInterimAt < settings.interimIntervalSeconds * SAMPLE_RATE) return;
+    lastInterimAt = fed;
+    if (!api.hypothesis(ps)) return;
+    const current = words();
+    const text = current.map((w) => w.word).join(" ");
+    if (current.length === 0 || text === lastInterimText) return;
+    lastInterimText = text;
+    emit({ type: "interim", words: current, start: seconds(uttStart), end: seconds(fed) });
+  }
+
+  function feed(piece: Int16Array, emit: (event: EngineEvent) => void): void {
+    const pieceStart = fed;
+    const searched = api.processRaw(ps, piece, piece.length);
+    if (searched < 0) throw new Error("pocketsphinx failed to process audio (ps_process_raw < 0)");
+    fed += piece.length;
+    const speech = api.inSpeech(ps);
+    if (speech && !inSpeech) {
+      inSpeech = true;
+      speechRise = fed;
+      if (!continuesCutSpeech) {
+        const onset = Math.max(uttStart, pieceStart - SPEECH_ONSET_DELAY * SAMPLE_RATE);
+        emit({ type: "speech-started", timestamp: seconds(onset) });
+      }
+      continuesCutSpeech = false;
+    } else if (!speech && inSpeech) {
+      // End at every fall of the flag: an utterance spanning dropped silence gets wrong times.
+      endUtterance(emit, true);
+      return;
+    }
+    if (inSpeech && fed - speechRise >= settings.maxUtteranceSeconds * SAMPLE_RATE) {
+      endUtterance(emit, false);
+      continuesCutSpeech = true;
+      return;
+    }
+    maybeInterim(emit);
+  }
+
+  return {
+    begin(options) {
+      if (streaming) api.endUtt(ps);
+      api.startStream(ps);
+      api.startUtt(ps);
+      streaming = true;
+      interim = options.interim;
+      fed = 0;
+      uttStart = 0;
+      inSpeech = false;
+      speechRise = 0;
+      continuesCutSpeech = false;
+      lastInterimAt = 0;
+      lastInterimText = "";
+    },
+    write(samples, emit) {
+      if (!streaming) throw new Error("decoder.write() before begin()");
+      for (let offset = 0; offset < samples.length; offset += PIECE) {
+        feed(samples.subarray(offset, Math.min(offset + PIECE, samples.length)), emit);
+      }
+    },
+    flush(emit) {
+      if (!streaming || fed === uttStart) return;
+      endUtterance(emit, false);
+      continuesCutSpeech = false;
+    },
+    end() {
+      if (!streaming) return;
+      api.endUtt(ps);
+      streaming = false;
+    },
+    free() {
+      if (streaming) api.endUtt(ps);
+      streaming = false;
+      api.free(ps);
+      api.freeConfig(config);
+    },
+  };
+}
