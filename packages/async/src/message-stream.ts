@@ -38,6 +38,13 @@ interface Waiter<T> {
 
 type Terminal = { readonly error?: EarshotError | undefined };
 
+/** What the hub needs of a subscription, whatever message type it narrows to. */
+interface Subscriber {
+  accepts(message: ServerMessage): boolean;
+  push(message: ServerMessage, bytes: number): void;
+  end(error: EarshotError | undefined): void;
+}
+
 function isInterimResult(message: unknown): boolean {
   const candidate = message as { type?: unknown; is_final?: unknown };
   return candidate.type === "Results" && candidate.is_final === false;
@@ -47,7 +54,9 @@ function isInterimResult(message: unknown): boolean {
  * One consumer's view of the stream: an `AsyncIterableIterator` over the messages it accepts,
  * with a bounded buffer. `return()` (what `break` calls) detaches it and frees its buffer.
  */
-export class MessageSubscription<T extends ServerMessage> implements AsyncIterableIterator<T, undefined> {
+export class MessageSubscription<T extends ServerMessage>
+  implements AsyncIterableIterator<T, undefined>, Subscriber
+{
   readonly #hub: MessageHub;
   readonly #accept: (message: ServerMessage) => boolean;
   readonly #maxMessages: number;
@@ -88,8 +97,9 @@ export class MessageSubscription<T extends ServerMessage> implements AsyncIterab
     return this.#accept(message);
   }
 
-  /** @internal Hands a message to this consumer, or buffers it (bounded). */
-  push(message: T, bytes: number): void {
+  /** @internal Hands a message (one it {@link accepts}, so a `T`) to this consumer, or buffers it (bounded). */
+  push(accepted: ServerMessage, bytes: number): void {
+    const message = accepted as T;
     if (this.#done || this.#terminal !== undefined) return;
     const waiter = this.#waiters.shift();
     if (waiter !== undefined) {
@@ -202,7 +212,7 @@ export class MessageSubscription<T extends ServerMessage> implements AsyncIterab
  * after the stream ended see its end at once (done, or the error it ended with).
  */
 export class MessageHub {
-  readonly #subscriptions = new Set<MessageSubscription<ServerMessage>>();
+  readonly #subscriptions = new Set<Subscriber>();
   readonly #bounds: Required<IteratorBounds>;
   #terminal: Terminal | undefined;
 
@@ -238,8 +248,8 @@ export class MessageHub {
   }
 
   /** @internal */
-  unsubscribe(subscription: MessageSubscription<ServerMessage> | MessageSubscription<never>): void {
-    this.#subscriptions.delete(subscription as MessageSubscription<ServerMessage>);
+  unsubscribe(subscription: Subscriber): void {
+    this.#subscriptions.delete(subscription);
   }
 
   /** Delivers `message` (`bytes` = its text length) to every iterator that accepts it. */

@@ -29,9 +29,9 @@ export interface Utterance {
   readonly transcript: string;
   /** Every word of the joined results, in order. */
   readonly words: readonly Word[];
-  /** Seconds of audio from the stream's start where the first joined result starts. */
+  /** Seconds of audio from the stream's start: the first word's start (the first result's, without words). */
   readonly start: number;
-  /** Seconds of audio from the stream's start where the last joined result ends. */
+  /** Seconds of audio from the stream's start: the last word's end (the last result's, without words). */
   readonly end: number;
   /** The channel (0-based `channel_index[0]`) the utterance was spoken on. */
   readonly channel: number;
@@ -102,13 +102,17 @@ export class UtteranceIterator implements AsyncIterableIterator<Utterance, undef
     }
     const channel = message.channel_index[0];
     const alternative = message.channel.alternatives[0];
-    const end = message.start + message.duration;
-    const pending = this.#pending.get(channel) ?? { transcripts: [], words: [], start: message.start, end };
-    if (alternative !== undefined) {
-      if (alternative.transcript !== "") pending.transcripts.push(alternative.transcript);
-      pending.words.push(...alternative.words);
-    }
-    pending.end = end;
+    const words = alternative?.words ?? [];
+    // A result's span runs from the end of the previous one, silence included: where words
+    // were heard, they say best when the utterance started and ended.
+    const start = words[0]?.start ?? message.start;
+    const end = words.at(-1)?.end ?? message.start + message.duration;
+    const pending = this.#pending.get(channel) ?? { transcripts: [], words: [], start, end };
+    if (pending.words.length === 0 && words.length > 0) pending.start = start;
+    if (words.length > 0 || pending.words.length === 0) pending.end = end;
+    if (alternative !== undefined && alternative.transcript !== "")
+      pending.transcripts.push(alternative.transcript);
+    pending.words.push(...words);
     this.#pending.set(channel, pending);
     if (message.speech_final) this.#flush(channel);
   }

@@ -1,0 +1,350 @@
+/**
+ * `AsyncLiveClient`: the promise face of earshot. A thin facade over core's `LiveSession` —
+ * the session owns the protocol (options, frames, ordering, backpressure, keepalive, close
+ * reporting); this class turns it into awaited methods, typed events and `for await` streams.
+ */
+import {
+  AbortedError,
+  type AudioChunk,
+  CallbackError,
+  type ClientOptions,
+  type CloseReport,
+  type EarshotError,
+  type LiveOptions,
+  LiveSession,
+  type MetadataMessage,
+  type ResolvedClientOptions,
+  type ResultsMessage,
+  resolveClientOptions,
+  type ServerMessage,
+  type SessionState,
+  StateError,
+} from "@earshot/core";
+import { eventForMessage, type LiveTranscriptionEvent, type LiveTranscriptionHandler } from "./events.ts";
+import { HandlerRegistry } from "./handlers.ts";
+import { type IteratorBounds, MessageHub, type MessageSubscription } from "./message-stream.ts";
+import { type AudioSource, type SendFromOptions, sendFrom } from "./send-from.ts";
+import { isFinalResults, isResults, isUtterancePart, UtteranceIterator } from "./views.ts";
+
+/** How an {@link AsyncLiveClient} connects and buffers: core's `ClientOptions`, plus iterator bounds. */
+export interface AsyncLiveClientOptions extends ClientOptions {
+  /**
+   * Bounds of each `for await` iterator's buffer (each iterator has its own). A consumer that
+   * falls behind first loses interim results, then fails with `SlowConsumerError`.
+   * @default { maxMessages: 1000, maxBytes: 16 MiB }
+   */
+  readonly iteratorBounds?: IteratorBounds;
+}
+
+/** Options of {@link AsyncLiveClient.start}. */
+export interface StartOptions {
+  /** Aborts the connection attempt: `start()` rejects with `AbortedError`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link AsyncLiveClient.send}. */
+export interface SendOptions {
+  /** Stops waiting for the send buffer to drain (the chunk itself is already queued). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link AsyncLiveClient.finish}. */
+export interface FinishOptions {
+  /** Milliseconds to wait for the server to close after CloseStream. @default the client's finishTimeoutMs (10000) */
+  readonly timeout?: number;
+  /** Aborts the wait: the socket is closed at once and `finish()` rejects with `AbortedError`. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A live transcription stream with promise methods. Transcripts arrive as typed events
+ * (`on`/`once`/`off`) and as `for await` streams: the client itself iterates every server
+ * message, and {@link AsyncLiveClient.transcripts}, {@link AsyncLiveClient.finals} and
+ * {@link AsyncLiveClient.utterances} are filtered views. One client is one stream.
+ *
+ * @example
+ * ```ts
+ * import { AsyncLiveClient } from "@earshot/async";
+ * import { createReadStream } from "node:fs";
+ *
+ * await using client = new AsyncLiveClient({ apiKey: process.env.DEEPGRAM_API_KEY });
+ * await client.start({ model: "nova-3", interim_results: true });
+ * const printing = (async () => {
+ *   for await (const result of client.finals()) console.log(result.channel.alternatives[0]?.transcript);
+ * })();
+ * await client.sendFrom(createReadStream("call.wav"), { pace: "realtime" });
+ * const metadata = await client.finish();
+ * await printing;
+ * console.log("audio seconds:", metadata?.duration);
+ * ```
+ */
+export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDisposable {
+  readonly #clientOptions: ResolvedClientOptions;
+  readonly #hub: MessageHub;
+  readonly #handlers: HandlerRegistry;
+  #session: LiveSession | undefined;
+  #liveOptions: LiveOptions | undefined;
+  /** Set by `abort()` before `start()`: the client is spent without ever connecting. */
+  #abortedBeforeStart: AbortedError | undefined;
+
+  /**
+   * Does not connect; {@link AsyncLiveClient.start} does.
+   *
+   * @throws OptionsError when a client option cannot work (e.g. `ws://` to a remote host);
+   *   RangeError for iterator bounds that are not positive.
+   */
+  constructor(options: AsyncLiveClientOptions = {}) {
+    const { iteratorBounds, ...clientOptions } = options;
+    // Resolved once, here: a bad url or limit fails at construction, not at the first start().
+    this.#clientOptions = resolveClientOptions(clientOptions);
+    this.#hub = new MessageHub(iteratorBounds);
+    this.#handlers = new HandlerRegistry((event, thrown) => this.#handlerThrew(event, thrown));
+  }
+
+  /** `"idle"` before `start()`, then the session's state: connecting, open, closing, closed. */
+  get state(): SessionState {
+    if (this.#abortedBeforeStart !== undefined) return "closed";
+    return this.#session?.state ?? "idle";
+  }
+
+  /** The stream's `dg-request-id`, once the server has sent it. */
+  get requestId(): string | undefined {
+    return this.#session?.requestId;
+  }
+
+  /** Audio and control bytes accepted but not yet handed to the network (0 before `start()`). */
+  get bufferedBytes(): number {
+    return this.#session?.bufferedBytes ?? 0;
+  }
+
+  /** Whether the socket is open (audio and control messages go straight out). */
+  isConnected(): boolean {
+    return this.#session?.state === "open";
+  }
+
+  /**
+   * Connects. Resolves once the socket is open (after the `Open` event); audio may be sent
+   * before that — it waits, in order, for the socket (bounded by `maxPendingBytes`).
+   *
+   * @throws OptionsError when the live options cannot work (nothing was attempted);
+   *   HandshakeError (refused upgrade), TimeoutError, ConnectionError or AbortedError when the
+   *   connection fails — reported through the `Error` and `Close` events as well.
+   * @example
+   * ```ts
+   * await client.start({ model: "nova-3", encoding: "linear16", sample_rate: 16000 }, { signal: AbortSignal.timeout(5000) });
+   * ```
+   */
+  async start(options: LiveOptions, { signal }: StartOptions = {}): Promise<void> {
+    if (this.#abortedBeforeStart !== undefined) throw this.#abortedBeforeStart;
+    if (this.#session !== undefined) {
+      throw new StateError(
+        "start() was already called on this client; create a new AsyncLiveClient for a new stream.",
+      );
+    }
+    const session = new LiveSession({ options, client: this.#clientOptions });
+    this.#session = session;
+    this.#liveOptions = options;
+    session.on("open", (info) => this.#handlers.emit("open", { requestId: info.requestId }));
+    session.on("message", (message, info) => this.#deliver(message, info.text.length));
+    session.on("close", (report) => this.#closed(report));
+    if (signal === undefined) {
+      await session.connect();
+      return;
+    }
+    // The session's own signal would also abort the stream once open; start()'s signal only
+    // bounds connecting (so `AbortSignal.timeout(5000)` is a connect timeout, not a stream limit).
+    const connecting = new AbortController();
+    const onAbort = (): void => connecting.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      await session.connect({ signal: connecting.signal });
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * Queues one chunk of audio behind everything sent before. Resolves when the chunk is
+   * accepted and the send buffer is under its high-water mark (`highWaterMarkBytes`, default
+   * 1 MiB), so a producer that awaits each `send()` never grows memory without bound.
+   *
+   * @throws AudioChunkError when `chunk` is not bytes; StateError before `start()` or after
+   *   `finish()`; BufferOverflowError when more than `maxPendingBytes` would wait for the socket
+   *   to open; the close error when the stream fails while waiting.
+   * @example
+   * ```ts
+   * for await (const chunk of microphone) await client.send(chunk);
+   * ```
+   */
+  async send(chunk: AudioChunk, { signal }: SendOptions = {}): Promise<void> {
+    const session = this.#requireSession("send()");
+    if (session.send(chunk)) return;
+    await session.drained(signal === undefined ? {} : { signal });
+  }
+
+  /**
+   * Sends a whole audio source, honouring backpressure; resolves when the source ends (the
+   * stream stays open: call {@link AsyncLiveClient.finish} next). With `pace: "realtime"` it
+   * sends no faster than the audio's own duration, read from a WAV header or from the live
+   * options' `encoding`, `sample_rate` and `channels`.
+   *
+   * Aborting stops reading the source (and destroys/cancels it) but keeps the stream open.
+   *
+   * @example
+   * ```ts
+   * await client.sendFrom(fs.createReadStream("call.wav"), { pace: "realtime" });
+   * await client.sendFrom((await fetch(url)).body!);
+   * ```
+   */
+  async sendFrom(source: AudioSource, options: SendFromOptions = {}): Promise<void> {
+    this.#requireSession("sendFrom()");
+    await sendFrom(source, options, {
+      liveOptions: this.#liveOptions ?? {},
+      send: (chunk, signal) => this.send(chunk, signal === undefined ? {} : { signal }),
+    });
+  }
+
+  /** Sends a KeepAlive now (queued behind audio). `keepAlive: true` in the client options does this when idle. */
+  keepAlive(): void {
+    this.#requireSession("keepAlive()").keepAlive();
+  }
+
+  /**
+   * Asks the server to flush what it has as final results (`from_finalize: true`), behind all
+   * queued audio. The stream stays open.
+   */
+  finalize({ channel }: { channel?: number } = {}): void {
+    this.#requireSession("finalize()").finalize(channel);
+  }
+
+  /** Toggles features mid-stream, e.g. `configure({ numerals: true })`, behind all queued audio. */
+  configure(features: Record<string, unknown>): void {
+    this.#requireSession("configure()").configure(features);
+  }
+
+  /**
+   * Ends the stream gracefully: CloseStream goes out behind everything queued, the server
+   * flushes its last final results and `Metadata`, then closes. Resolves with that `Metadata`
+   * after every message has been delivered (events fired, iterators fed) and `Close` fired.
+   *
+   * @throws TimeoutError (`ERR_FINISH_TIMEOUT`) when the server does not close in time (the
+   *   socket is closed); AbortedError when `signal` aborts (the socket is closed at once).
+   * @example
+   * ```ts
+   * const metadata = await client.finish({ timeout: 5000 });
+   * ```
+   */
+  async finish({ timeout, signal }: FinishOptions = {}): Promise<MetadataMessage | undefined> {
+    const session = this.#session;
+    if (session === undefined) return undefined;
+    return session.finish({
+      ...(timeout === undefined ? {} : { timeoutMs: timeout }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+
+  /** Closes the socket now, without waiting for the last results. `Close` reports an `AbortedError`. */
+  abort(reason?: unknown): void {
+    if (this.#session !== undefined) {
+      this.#session.abort(reason);
+      return;
+    }
+    if (this.#abortedBeforeStart === undefined) {
+      this.#abortedBeforeStart = new AbortedError("The client was aborted before start().", {
+        cause: reason,
+      });
+      this.#hub.end(this.#abortedBeforeStart);
+    }
+  }
+
+  /**
+   * `await using client = …`: finishes gracefully (bounded by `finishTimeoutMs`) when the
+   * stream is open, aborts it otherwise or when finishing fails. Never throws: failures are
+   * reported through the `Error` event.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    const state = this.state;
+    if (state === "open" || state === "closing") {
+      try {
+        await this.finish();
+        return;
+      } catch {
+        // Already reported through Error and Close; the abort below is a no-op once closed.
+      }
+    }
+    this.abort(new AbortedError("The client was disposed."));
+  }
+
+  /** Adds a handler for `event`; a handler that throws is reported through `Error`. */
+  on<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
+    this.#handlers.add(event, handler, false);
+    return this;
+  }
+
+  /** Adds a handler that runs for the next `event` only. */
+  once<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
+    this.#handlers.add(event, handler, true);
+    return this;
+  }
+
+  /** Removes a handler added with `on` or `once`. */
+  off<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
+    this.#handlers.remove(event, handler);
+    return this;
+  }
+
+  /**
+   * Every server message from now on, narrowable by `type`. Each iterator has its own bounded
+   * buffer; `break` detaches it without closing the stream. Iteration ends after `Metadata`
+   * on a normal finish; a failed stream delivers what arrived, then rejects with its error.
+   */
+  [Symbol.asyncIterator](): MessageSubscription<ServerMessage> {
+    return this.#hub.subscribe();
+  }
+
+  /** Every `Results` message (interim and final) from now on. */
+  transcripts(): MessageSubscription<ResultsMessage> {
+    return this.#hub.subscribe(isResults);
+  }
+
+  /** Final `Results` only (`is_final: true`) from now on. */
+  finals(): MessageSubscription<ResultsMessage> {
+    return this.#hub.subscribe(isFinalResults);
+  }
+
+  /** Final results joined into utterances, up to each `speech_final` or `UtteranceEnd`. */
+  utterances(): UtteranceIterator {
+    return new UtteranceIterator(this.#hub.subscribe(isUtterancePart));
+  }
+
+  #requireSession(method: string): LiveSession {
+    if (this.#session === undefined) {
+      throw this.#abortedBeforeStart ?? new StateError(`${method} needs a stream: call start() first.`);
+    }
+    return this.#session;
+  }
+
+  #deliver(message: ServerMessage, bytes: number): void {
+    this.#hub.publish(message, bytes);
+    const { event, payload } = eventForMessage(message);
+    this.#handlers.emit(event, payload as never);
+  }
+
+  #closed(report: CloseReport): void {
+    this.#hub.end(report.error);
+    if (report.error !== undefined) this.#emitError(report.error);
+    this.#handlers.emit("close", report);
+  }
+
+  #emitError(error: EarshotError): void {
+    this.#handlers.emit("error", error);
+  }
+
+  #handlerThrew(event: LiveTranscriptionEvent, thrown: unknown): void {
+    const error = new CallbackError(event, { cause: thrown });
+    // An Error handler that throws must not feed itself: it becomes a process warning instead.
+    if (event === "error") process.emitWarning(error);
+    else this.#emitError(error);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * `sendFrom()`: pumps an audio source into the stream, one chunk at a time, awaiting
+ * backpressure after each, and — with `pace: "realtime"` — no faster than the audio plays.
+ */
+import {
+  type AudioChunk,
+  audioBytesPerSecond,
+  type Clock,
+  isRiffWave,
+  type LiveOptions,
+  OptionsError,
+  RealtimePacer,
+  readWavHeader,
+  toAudioFrame,
+} from "@earshot/core";
+import { type AudioSource, abortable, abortedError, iterateAudio, releaseSource } from "./audio-source.ts";
+
+export type { AudioSource, ReadableStreamLike } from "./audio-source.ts";
+
+/** Options of `sendFrom()`. */
+export interface SendFromOptions {
+  /**
+   * `"realtime"` sends no faster than the audio's own duration (for files standing in for a
+   * live source); `"none"` sends as fast as backpressure allows.
+   * @default "none"
+   */
+  readonly pace?: "realtime" | "none";
+  /**
+   * Stops reading: the source is destroyed/cancelled and `sendFrom()` rejects with
+   * `AbortedError`. Audio already sent stays sent and the stream stays open.
+   */
+  readonly signal?: AbortSignal;
+  /** Time source for realtime pacing. @default systemClock */
+  readonly clock?: Clock;
+}
+
+/** What `sendFrom()` needs from the client. */
+export interface AudioSink {
+  /** The stream's live options (for the audio format when the source has no WAV header). */
+  readonly liveOptions: LiveOptions;
+  /** Queues one chunk; resolves when the send buffer is under its high-water mark. */
+  send(chunk: AudioChunk, signal: AbortSignal | undefined): Promise<void>;
+}
+
+/** Bytes to collect, at most, while looking for a complete WAV header at the start of a source. */
+const MAX_HEADER_PROBE_BYTES = 64 * 1024;
+
+/**
+ * The audio rate for realtime pacing: from the WAV header at the start of the source if there
+ * is one, else from the live options.
+ */
+function bytesPerSecondFor(firstBytes: Uint8Array, liveOptions: LiveOptions): number {
+  const wav = readWavHeader(firstBytes);
+  const fromWav =
+    wav === undefined
+      ? undefined
+      : audioBytesPerSecond({ encoding: wav.format, sample_rate: wav.sampleRate, channels: wav.channels });
+  if (fromWav !== undefined) return fromWav;
+  const fromOptions = audioBytesPerSecond({
+    encoding: liveOptions.encoding,
+    sample_rate: liveOptions.sample_rate,
+    channels: liveOptions.channels,
+  });
+  if (fromOptions === undefined) {
+    throw new OptionsError([
+      {
+        option: "pace",
+        message:
+          'pace: "realtime" needs to know the audio rate: send a WAV file, or set encoding (a raw PCM or G.711 encoding) and sample_rate in the live options.',
+      },
+    ]);
+  }
+  return fromOptions;
+}
+
+/** Whether more bytes are needed to know the format: a WAV header (or its start) not yet complete. */
+function headerIncomplete(bytes: Uint8Array): boolean {
+  const wave = isRiffWave(bytes);
+  if (wave === undefined) return true;
+  return wave && readWavHeader(bytes) === undefined;
+}
+
+/** Sends every chunk of `source` through `sink`; see {@link SendFromOptions}. */
+export async function sendFrom(
+  source: AudioSource,
+  options: SendFromOptions,
+  sink: AudioSink,
+): Promise<void> {
+  const { pace = "none", signal, clock } = options;
+  if (signal?.aborted) throw abortedError(signal, "sendFrom()");
+  const iterator = iterateAudio(source);
+  let ended = false;
+  let pacer: RealtimePacer | undefined;
+  /** Chunks held back while a realtime source's first bytes are probed for a WAV header. */
+  let probe: Uint8Array[] = [];
+  let probeBytes = 0;
+
+  const sendPaced = async (chunk: Uint8Array): Promise<void> => {
+    if (pacer !== undefined) await pacer.pace(chunk.byteLength, signal === undefined ? {} : { signal });
+    await sink.send(chunk, signal);
+  };
+  const startPacing = async (): Promise<void> => {
+    const first = probe.length === 1 ? (probe[0] as Uint8Array) : Buffer.concat(probe);
+    pacer = new RealtimePacer({
+      bytesPerSecond: bytesPerSecondFor(first, sink.liveOptions),
+      ...(clock === undefined ? {} : { clock }),
+    });
+    const held = probe;
+    probe = [];
+    for (const chunk of held) await sendPaced(chunk);
+  };
+
+  try {
+    for (;;) {
+      const result = await abortable(Promise.resolve(iterator.next()), signal, "sendFrom()");
+      if (result.done) {
+        ended = true;
+        break;
+      }
+      const frame = toAudioFrame(result.value);
+      if (frame === undefined) continue;
+      if (pace === "realtime" && pacer === undefined) {
+        probe.push(frame);
+        probeBytes += frame.byteLength;
+        // Wait for the whole header of a WAV source (it may span chunks); anything else is raw audio.
+        if (probeBytes < MAX_HEADER_PROBE_BYTES && headerIncomplete(Buffer.concat(probe))) continue;
+        await startPacing();
+        continue;
+      }
+      await sendPaced(frame);
+    }
+    if (probe.length > 0) await startPacing();
+  } finally {
+    if (!ended) releaseSource(source, iterator);
+  }
+}
