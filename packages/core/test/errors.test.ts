@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import { readFixture } from "@earshot/testkit";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   AbortedError,
   AudioChunkError,
@@ -226,6 +226,23 @@ describe("instanceof across copies and threads", () => {
     expect(isEarshotError(error)).toBe(true);
     expect(isEarshotError(new Error("plain"))).toBe(false);
     expect(isEarshotError(null)).toBe(false);
+  });
+
+  it("matches errors made by a second copy of the module, both ways", async () => {
+    // After resetModules the loader evaluates the sources again: a separate copy of every
+    // class, as when two versions of the package sit in node_modules.
+    vi.resetModules();
+    const copy = await import("../src/errors.ts");
+    expect(copy.HandshakeError).not.toBe(HandshakeError);
+    const foreign = new copy.HandshakeError({ status: 429 });
+    expect(Object.getPrototypeOf(foreign)).not.toBe(HandshakeError.prototype);
+    expect(foreign instanceof HandshakeError).toBe(true);
+    expect(foreign instanceof EarshotError).toBe(true);
+    expect(foreign instanceof ConnectionClosedError).toBe(false);
+    expect(isEarshotError(foreign)).toBe(true);
+    expect(new HandshakeError({ status: 401 }) instanceof copy.HandshakeError).toBe(true);
+    expect(new StateError("x") instanceof copy.EarshotError).toBe(true);
+    expect(new StateError("x") instanceof copy.HandshakeError).toBe(false);
   });
 
   it("matches an error made by another copy of the class (same brand, other prototype)", () => {
