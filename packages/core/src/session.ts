@@ -67,6 +67,11 @@ export interface LiveSessionInit {
   readonly clock?: Clock;
 }
 
+const BINARY = { binary: true } as const;
+const TEXT = { binary: false } as const;
+/** The largest WebSocket frame header a client writes (2 + 8 length + 4 mask bytes). */
+const MAX_FRAME_HEADER_BYTES = 14;
+
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
 /**
@@ -372,8 +377,24 @@ export class LiveSession {
     this.#clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#state = this.#finishing ? "closing" : "open";
+    const highWaterMark = this.#client.highWaterMarkBytes;
     this.#queue.attach({
-      write: (data, done) => ws.send(data, { binary: typeof data !== "string" }, done),
+      write: (data, done) => {
+        const binary = typeof data !== "string";
+        // A write callback costs a closure call per frame; it is only needed while someone may
+        // wait in drained(), i.e. when this frame can take the buffer to the high-water mark.
+        // Frames sent below the mark never need one: a waiter only exists once a frame with a
+        // callback crossed the mark, and that callback fires after every earlier byte left.
+        const bytes = binary ? data.byteLength : data.length * 3;
+        if (
+          this.#drainWaiters.length > 0 ||
+          ws.bufferedAmount + bytes + MAX_FRAME_HEADER_BYTES >= highWaterMark
+        ) {
+          ws.send(data, binary ? BINARY : TEXT, done);
+        } else {
+          ws.send(data, binary ? BINARY : TEXT);
+        }
+      },
     });
     const keepAliveMs = this.#client.keepAliveIntervalMs;
     if (keepAliveMs !== undefined && !this.#finishing) {
