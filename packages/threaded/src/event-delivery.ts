@@ -1,0 +1,101 @@
+/**
+ * The ordered, non-reentrant delivery of a client's events to its callbacks.
+ *
+ * Every event goes through one queue: those arriving on the port while the event loop is free,
+ * those drained synchronously inside `start()`/`finish()`, and the client's own (`Error` for a
+ * refused `send()`). While a callback runs, anything that would deliver more (a nested
+ * `finish()`, a `send()` that fails) only queues: the outer loop delivers it after the
+ * callback returns. So callbacks never re-enter, and every event arrives once, in order.
+ */
+import { CallbackError, type EarshotError } from "@earshot/core";
+import type {
+  LiveTranscriptionEvent,
+  LiveTranscriptionEventMap,
+  LiveTranscriptionHandler,
+} from "./events.ts";
+
+interface Registration {
+  readonly handler: (payload: never) => void;
+  readonly once: boolean;
+}
+
+/** One event waiting for delivery. */
+export type QueuedEvent = {
+  [E in LiveTranscriptionEvent]: { readonly event: E; readonly payload: LiveTranscriptionEventMap[E] };
+}[LiveTranscriptionEvent];
+
+export class EventDelivery {
+  readonly #handlers = new Map<LiveTranscriptionEvent, Registration[]>();
+  readonly #queue: QueuedEvent[] = [];
+  #head = 0;
+  #delivering = false;
+
+  add<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>, once: boolean): void {
+    const list = this.#handlers.get(event) ?? [];
+    list.push({ handler, once });
+    this.#handlers.set(event, list);
+  }
+
+  /** Removes the most recently added registration of `handler`, as EventEmitter does. */
+  remove<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): void {
+    const list = this.#handlers.get(event);
+    if (list === undefined) return;
+    const index = list.findLastIndex((registration) => registration.handler === handler);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.#handlers.delete(event);
+  }
+
+  /** True while a callback is running (on this client). */
+  get delivering(): boolean {
+    return this.#delivering;
+  }
+
+  /** Queues an event behind every event queued before it. */
+  enqueue(queued: QueuedEvent): void {
+    this.#queue.push(queued);
+  }
+
+  /** Delivers everything queued, unless a delivery is already running further up the stack. */
+  flush(): void {
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      while (this.#head < this.#queue.length) {
+        const next = this.#queue[this.#head] as QueuedEvent;
+        this.#queue[this.#head] = undefined as never;
+        this.#head++;
+        this.#emit(next);
+      }
+    } finally {
+      this.#queue.length = 0;
+      this.#head = 0;
+      this.#delivering = false;
+    }
+  }
+
+  #emit(queued: QueuedEvent): void {
+    const list = this.#handlers.get(queued.event);
+    if (list === undefined) return;
+    // A snapshot: handlers added or removed while emitting take effect from the next event.
+    for (const registration of [...list]) {
+      if (registration.once)
+        this.remove(queued.event, registration.handler as LiveTranscriptionHandler<typeof queued.event>);
+      try {
+        (registration.handler as (payload: unknown) => void)(queued.payload);
+      } catch (thrown) {
+        this.#handlerThrew(queued.event, thrown);
+      }
+    }
+  }
+
+  #handlerThrew(event: LiveTranscriptionEvent, thrown: unknown): void {
+    const error: EarshotError = new CallbackError(event, { cause: thrown });
+    // Reported as the next event — except from an Error handler (that would loop) or a Close
+    // handler (Close is the last event): those go to the process as a warning, never rethrown.
+    if (event === "error" || event === "close") {
+      process.emitWarning(error);
+      return;
+    }
+    this.#queue.splice(this.#head, 0, { event: "error", payload: error });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * One session as the engine runs it: a core `LiveSession` fed from the session's ring, its
+ * events posted back on the session's port. No protocol logic lives here — options, frames,
+ * keepalive and the close report all come from `@earshot/core`.
+ */
+
+import type { MessagePort } from "node:worker_threads";
+import { type CloseReport, LiveSession, SlowConsumerError, serializeError } from "@earshot/core";
+import type { OpenSessionRequest, SessionEvent } from "./port-protocol.ts";
+import { RecordKind, RingReader, type RingRecord } from "./ring-buffer.ts";
+import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
+
+/** Every session this thread hosts, so a crash handler can fail them all at once. */
+const hostedSessions = new Set<HostedSession>();
+
+/**
+ * Marks every session hosted on this thread closed with a dead engine, waking any application
+ * thread blocked on one of them. For an engine thread that is about to die.
+ */
+export function failAllHostedSessions(): void {
+  for (const hosted of hostedSessions) hosted.failEngine();
+}
+
+/** How many sessions this thread hosts right now. */
+export function hostedSessionCount(): number {
+  return hostedSessions.size;
+}
+
+export class HostedSession {
+  readonly #port: MessagePort;
+  readonly #header: Int32Array;
+  readonly #reader: RingReader;
+  readonly #maxBufferedEvents: number;
+  #session: LiveSession | undefined;
+  #closed = false;
+
+  constructor(request: OpenSessionRequest) {
+    this.#port = request.port;
+    this.#header = headerView(request.memory);
+    this.#reader = new RingReader(request.memory);
+    this.#maxBufferedEvents = request.maxBufferedEvents;
+    hostedSessions.add(this);
+    // The client closes its end when it is done or gives up (timeout, its thread ended).
+    this.#port.on("close", () => this.#session?.abort());
+    let session: LiveSession;
+    try {
+      session = new LiveSession({ options: request.options, client: request.client });
+    } catch (error) {
+      this.#finish({ code: 1006, reason: "", wasClean: false, error: error as CloseReport["error"] });
+      return;
+    }
+    this.#session = session;
+    session.on("open", ({ requestId }) => {
+      this.#post({ t: "open", requestId });
+      Atomics.store(this.#header, Slot.Phase, SessionPhase.Open);
+      Atomics.notify(this.#header, Slot.Phase);
+    });
+    session.on("message", (message) => {
+      this.#post({ t: "message", message });
+      this.#checkBacklog();
+    });
+    session.on("close", (report) => this.#finish(report));
+    // The close report carries the failure; the rejection itself needs no handler beyond this.
+    session.connect().catch(() => undefined);
+    void this.#pump();
+  }
+
+  /** The engine is going down: wake the application thread, which reports WorkerExitedError. */
+  failEngine(): void {
+    markClosed(this.#header, true);
+  }
+
+  #post(event: SessionEvent): void {
+    this.#port.postMessage(event);
+    Atomics.add(this.#header, Slot.EventsPosted, 1);
+  }
+
+  /** A blocked application thread may leave events untaken for a while, but not without bound. */
+  #checkBacklog(): void {
+    const posted = Atomics.load(this.#header, Slot.EventsPosted);
+    const taken = Atomics.load(this.#header, Slot.EventsTaken);
+    if (posted - taken > this.#maxBufferedEvents) {
+      this.#session?.abort(
+        new SlowConsumerError(
+          this.#maxBufferedEvents,
+          `More than ${this.#maxBufferedEvents} events waited for the application thread; the stream was closed. Keep the thread free more often, or raise maxBufferedEvents.`,
+        ),
+      );
+    }
+  }
+
+  #finish(report: CloseReport): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const { error, ...rest } = report;
+    this.#post({
+      t: "close",
+      report: error === undefined ? rest : { ...rest, error: serializeError(error) },
+    });
+    hostedSessions.delete(this);
+    markClosed(this.#header, false);
+    this.#reader.wake();
+  }
+
+  /** Moves records from the ring to the session, in order, pausing while the socket is backed up. */
+  async #pump(): Promise<void> {
+    while (!this.#closed) {
+      let record = this.#reader.next();
+      while (record !== undefined && !this.#closed) {
+        const backedUp = this.#apply(record);
+        if (backedUp) {
+          // Free the ring before waiting so that the writer's view of room is up to date.
+          this.#reader.commit();
+          await this.#session?.drained().catch(() => undefined);
+        }
+        record = this.#reader.next();
+      }
+      this.#reader.commit();
+      if (this.#closed) return;
+      await this.#reader.waitForRecords();
+    }
+  }
+
+  /** Applies one record; returns true when the session's send buffer is over its high-water mark. */
+  #apply(record: RingRecord): boolean {
+    const session = this.#session;
+    if (session === undefined) return false;
+    try {
+      switch (record.kind) {
+        case RecordKind.Audio:
+          return !session.send(record.payload);
+        case RecordKind.KeepAlive:
+          session.keepAlive();
+          return false;
+        case RecordKind.Finalize: {
+          const { channel } = JSON.parse(record.payload.toString("utf8")) as { channel?: number };
+          session.finalize(channel);
+          return false;
+        }
+        case RecordKind.Configure:
+          session.configure(JSON.parse(record.payload.toString("utf8")) as Record<string, unknown>);
+          return false;
+        case RecordKind.Finish:
+          // The close report tells the client how it ended (clean, timeout, error).
+          session.finish().catch(() => undefined);
+          return false;
+        default:
+          return false;
+      }
+    } catch {
+      // The session refuses input only once it is closing or closed: its close report, which
+      // follows, is what the application hears about.
+      return false;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The messages between a `LiveClient` and the engine that hosts its session. This is the
+ * public port protocol behind {@link serveLiveSessions}: the client sends one
+ * {@link OpenSessionRequest} on the engine port; everything else about that session travels
+ * on the session's own `MessagePort` (events back) and shared memory (the outgoing stream).
+ */
+import type { MessagePort } from "node:worker_threads";
+import type {
+  ClientOptions,
+  CloseReport,
+  LiveOptions,
+  SerializedEarshotError,
+  ServerMessage,
+} from "@earshot/core";
+
+/** Sent on the engine port to start a session. `port` and `memory` belong to that session. */
+export interface OpenSessionRequest {
+  readonly type: "earshot:open-session";
+  /** The engine posts {@link SessionEvent}s here; closing it from the client aborts the session. */
+  readonly port: MessagePort;
+  /** Header + ring (see shared-state.ts and ring-buffer.ts). */
+  readonly memory: SharedArrayBuffer;
+  readonly options: LiveOptions;
+  readonly client: ClientOptions;
+  /** Events the client may leave untaken before the engine gives up on it (SlowConsumerError). */
+  readonly maxBufferedEvents: number;
+}
+
+/** A close report as it crosses threads: the error serialized. */
+export interface SerializedCloseReport extends Omit<CloseReport, "error"> {
+  readonly error?: SerializedEarshotError;
+}
+
+/** What the engine posts on a session port, in order; `close` is always the last one. */
+export type SessionEvent =
+  | { readonly t: "open"; readonly requestId: string | undefined }
+  | { readonly t: "message"; readonly message: ServerMessage }
+  | { readonly t: "close"; readonly report: SerializedCloseReport };
+
+/** Asks an engine worker started by the pool to crash (the test hook of `killEngineWorkers`). */
+export interface CrashRequest {
+  readonly type: "earshot:crash";
+}
+
+/** True when `value` is an {@link OpenSessionRequest}. */
+export function isOpenSessionRequest(value: unknown): value is OpenSessionRequest {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { type?: unknown }).type === "earshot:open-session"
+  );
+}

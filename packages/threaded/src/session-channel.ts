@@ -1,0 +1,143 @@
+/**
+ * The application thread's end of one session: its port (events in), its shared memory
+ * (phase, ring), and the bookkeeping that makes `Close` come exactly once and last — whether
+ * the engine reported it, or the engine died or timed out and the client has to say it.
+ */
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from "node:worker_threads";
+import { type CloseReport, deserializeError, type EarshotError, WorkerExitedError } from "@earshot/core";
+import type { EngineLease, PooledSession } from "./engine-pool.ts";
+import type { EventDelivery } from "./event-delivery.ts";
+import { eventForMessage } from "./events.ts";
+import type { SessionEvent } from "./port-protocol.ts";
+import { RingWriter } from "./ring-buffer.ts";
+import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
+
+type Phase = (typeof SessionPhase)[keyof typeof SessionPhase];
+
+export class SessionChannel implements PooledSession {
+  readonly memory: SharedArrayBuffer;
+  readonly header: Int32Array;
+  readonly writer: RingWriter;
+  /** The end handed to the engine with the session request. */
+  readonly enginePort: MessagePort;
+  readonly #port: MessagePort;
+  readonly #delivery: EventDelivery;
+  #lease: EngineLease | undefined;
+  #requestId: string | undefined;
+  /** `Open` was received. */
+  opened = false;
+  /** `Close` was queued for delivery: nothing more comes from this session. */
+  closed = false;
+  /** `finish()` queued CloseStream: no more audio or control messages. */
+  finishing = false;
+  /** The close was clean (a normal close after CloseStream, without error). */
+  cleanClose = false;
+
+  constructor(memory: SharedArrayBuffer, delivery: EventDelivery) {
+    this.memory = memory;
+    this.header = headerView(memory);
+    this.writer = new RingWriter(memory);
+    this.#delivery = delivery;
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    this.enginePort = port2;
+    // While the thread is free, events are delivered as they arrive.
+    port1.on("message", (event: SessionEvent) => {
+      this.#receive(event);
+      delivery.flush();
+    });
+    // The engine's end vanished without a close report: its thread is gone.
+    port1.on("close", () => {
+      if (this.closed) return;
+      this.fail(new WorkerExitedError());
+      delivery.flush();
+    });
+  }
+
+  attach(lease: EngineLease): void {
+    this.#lease = lease;
+  }
+
+  get phase(): Phase {
+    return Atomics.load(this.header, Slot.Phase) as Phase;
+  }
+
+  /** Blocks while the engine's phase is `phase`, until `deadline` (`performance.now()` time). */
+  waitWhilePhase(phase: Phase, deadline: number): void {
+    while (Atomics.load(this.header, Slot.Phase) === phase) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      Atomics.wait(this.header, Slot.Phase, phase, remaining);
+    }
+  }
+
+  /** Blocks until the engine marks the session closed, or `deadline`. */
+  waitWhileNotClosed(deadline: number): void {
+    for (;;) {
+      const phase = Atomics.load(this.header, Slot.Phase);
+      if (phase === SessionPhase.Closed) return;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      Atomics.wait(this.header, Slot.Phase, phase, remaining);
+    }
+  }
+
+  /** Takes every event already posted by the engine, synchronously, into the delivery queue. */
+  drain(): void {
+    while (!this.closed) {
+      const received = receiveMessageOnPort(this.#port);
+      if (received === undefined) return;
+      this.#receive(received.message as SessionEvent);
+    }
+  }
+
+  /**
+   * Ends the session from this side with `error` (timeout, dead engine): whatever the engine
+   * already posted is delivered first, then `Error` and `Close`. Does nothing once closed.
+   */
+  fail(error: EarshotError): void {
+    if (this.closed) return;
+    this.drain();
+    if (this.closed) return;
+    this.#close({ code: 1006, reason: "", wasClean: false, requestId: this.#requestId, error });
+  }
+
+  /** From the pool: the worker hosting this session exited. */
+  engineExited(exitCode: number | undefined): void {
+    if (this.closed) return;
+    this.fail(new WorkerExitedError(exitCode));
+    this.#delivery.flush();
+  }
+
+  #receive(event: SessionEvent): void {
+    Atomics.add(this.header, Slot.EventsTaken, 1);
+    switch (event.t) {
+      case "open":
+        this.opened = true;
+        this.#requestId = event.requestId;
+        this.#delivery.enqueue({ event: "open", payload: { requestId: event.requestId } });
+        return;
+      case "message":
+        this.#delivery.enqueue(eventForMessage(event.message));
+        return;
+      case "close": {
+        const { error, ...rest } = event.report;
+        this.#close(error === undefined ? rest : { ...rest, error: deserializeError(error) });
+        return;
+      }
+    }
+  }
+
+  #close(report: CloseReport): void {
+    this.closed = true;
+    this.cleanClose = report.wasClean && report.error === undefined;
+    if (report.error !== undefined) this.#delivery.enqueue({ event: "error", payload: report.error });
+    this.#delivery.enqueue({ event: "close", payload: report });
+    // Any thread still blocked on this session (another call path) wakes and sees it closed.
+    if (Atomics.load(this.header, Slot.Phase) !== SessionPhase.Closed) markClosed(this.header, false);
+    // Closing our end releases the process (the port was what kept it alive) and tells the
+    // engine, if it is still running the socket, to abort it.
+    this.#port.close();
+    this.#lease?.release();
+  }
+}

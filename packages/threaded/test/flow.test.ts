@@ -1,0 +1,133 @@
+/**
+ * The scenarios both faces share: a whole stream, event ordering, control messages behind
+ * audio, and finish() with a late final — against the local server's scripted engine.
+ */
+
+import { waitFor } from "@earshot/testkit";
+import { LiveClient } from "@earshot/threaded";
+import { afterEach, describe, expect, it } from "vitest";
+import { expectNoEngineLeft, finalTranscripts, PCM, payloads, record, speech } from "./support/harness.ts";
+import { type ServerThread, startServerThread } from "./support/server-thread.ts";
+
+let server: ServerThread | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await expectNoEngineLeft();
+});
+
+describe("LiveClient flow", () => {
+  it("opens, streams, and finish() delivers the last finals, Metadata and Close before returning", async () => {
+    server = await startServerThread();
+    const client = new LiveClient({ url: server.url });
+    const log = record(client);
+
+    expect(client.start(PCM)).toBe(true);
+    expect(log.names()).toEqual(["open"]);
+    expect(payloads(log.events, "open")[0]?.requestId).toEqual(expect.any(String));
+    expect(client.isConnected()).toBe(true);
+
+    for (const piece of speech()) expect(client.send(piece)).toBe(true);
+    expect(client.finish()).toBe(true);
+    expect(client.isConnected()).toBe(false);
+
+    const names = log.names();
+    expect(names.at(-1)).toBe("close");
+    expect(names.at(-2)).toBe("Metadata");
+    expect(names.filter((name) => name === "close")).toHaveLength(1);
+    expect(names).not.toContain("error");
+    expect(finalTranscripts(log.events).length).toBeGreaterThan(0);
+    const close = payloads(log.events, "close")[0];
+    expect(close).toMatchObject({ code: 1000, wasClean: true });
+
+    // Nothing arrives after finish() returned: it delivered everything.
+    const delivered = log.events.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(log.events.length).toBe(delivered);
+  });
+
+  it("delivers results in stream order, all before Metadata, with Close last", async () => {
+    server = await startServerThread();
+    const client = new LiveClient({ url: server.url });
+    const log = record(client);
+    expect(client.start({ ...PCM, interim_results: true })).toBe(true);
+    for (const piece of speech()) client.send(piece);
+    expect(client.finish()).toBe(true);
+
+    const names = log.names();
+    expect(names[0]).toBe("open");
+    const lastResult = names.lastIndexOf("Results");
+    expect(lastResult).toBeLessThan(names.indexOf("Metadata"));
+    const finals = payloads(log.events, "Results").filter((result) => result.is_final);
+    const starts = finals.map((result) => result.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(payloads(log.events, "Results").some((result) => !result.is_final)).toBe(true);
+  });
+
+  it("keeps control messages behind the audio sent before them (finalize flushes that audio)", async () => {
+    server = await startServerThread();
+    const client = new LiveClient({ url: server.url });
+    const log = record(client);
+    expect(client.start(PCM)).toBe(true);
+    // Speech without a closing silence: only Finalize can make it final, and only if the
+    // Finalize travels behind this audio.
+    for (const piece of speech().slice(0, 50)) client.send(piece);
+    expect(client.finalize()).toBe(true);
+    expect(client.keepAlive()).toBe(true);
+    expect(client.configure({ numerals: true })).toBe(true);
+    await waitFor(
+      () => payloads(log.events, "Results").some((result) => result.from_finalize),
+      "a from_finalize result",
+    );
+    expect(client.finish()).toBe(true);
+    expect(log.names().at(-1)).toBe("close");
+  });
+
+  it("finish() waits for a late final (server holds it 1.5 s) and delivers it before returning", async () => {
+    server = await startServerThread({ faults: { finalDelayMs: 1_500 } });
+    const client = new LiveClient({ url: server.url });
+    const log = record(client);
+    expect(client.start(PCM)).toBe(true);
+    // Speech with no closing silence: its final comes only from the flush after CloseStream.
+    for (const piece of speech().slice(0, 50)) client.send(piece);
+    expect(client.finish()).toBe(true);
+    const names = log.names();
+    expect(names.slice(-2)).toEqual(["Metadata", "close"]);
+    expect(finalTranscripts(log.events).length).toBeGreaterThan(0);
+  });
+
+  it("send() after finish() and before start() returns false with a StateError event", async () => {
+    server = await startServerThread();
+    const client = new LiveClient({ url: server.url });
+    const log = record(client);
+    expect(client.send(Buffer.alloc(640))).toBe(false);
+    expect(payloads(log.events, "error")[0]?.code).toBe("ERR_INVALID_STATE");
+    expect(client.finish()).toBe(false);
+
+    expect(client.start(PCM)).toBe(true);
+    expect(client.send(new Uint8Array(0))).toBe(true); // empty chunks are dropped, not refused
+    expect(client.finish()).toBe(true);
+    expect(client.send(Buffer.alloc(640))).toBe(false);
+    expect(client.keepAlive()).toBe(false);
+    const errors = payloads(log.events, "error");
+    expect(errors).toHaveLength(3);
+    expect(errors.every((error) => error.code === "ERR_INVALID_STATE")).toBe(true);
+    expect(() => client.send("not audio" as never)).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_AUDIO" }),
+    );
+  });
+
+  it("a client can start again after its stream closed", async () => {
+    server = await startServerThread();
+    const client = new LiveClient({ url: server.url });
+    const log = record(client);
+    for (let round = 0; round < 2; round++) {
+      expect(client.start(PCM)).toBe(true);
+      for (const piece of speech().slice(0, 20)) client.send(piece);
+      expect(client.finish()).toBe(true);
+    }
+    expect(log.names().filter((name) => name === "open")).toHaveLength(2);
+    expect(log.names().filter((name) => name === "close")).toHaveLength(2);
+  });
+});
