@@ -110,7 +110,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
       : new TtyRenderer(io.stdout, {
           timestamps: args.timestamps,
           speakers: args.speakers,
-          columns: () => io.stdout.columns ?? 80,
+          columns: () => io.stdout.columns || 80,
           color: !io.env.NO_COLOR,
         });
     renderer = output;
@@ -140,11 +140,12 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
       audioBytes += frame.length;
       if (format.bytesPerSecond !== undefined && audioBytes > 0) {
         const positionSeconds = audioBytes / format.bytesPerSecond;
-        const elapsedSeconds = Math.max(0.001, (performance.now() - started) / 1000);
+        const elapsedSeconds = (performance.now() - started) / 1000;
         output.progress({
           positionSeconds,
           durationSeconds: format.durationSeconds,
-          speed: positionSeconds / elapsedSeconds,
+          // The pacer lets a short burst out at once: a speed over the first moments is noise.
+          speed: elapsedSeconds >= 0.5 ? positionSeconds / elapsedSeconds : undefined,
         });
       }
     }

@@ -24,13 +24,13 @@ const barWidth = 20;
 
 /** `▕██████░░░░▏ 0:12.0 / 0:31.0  1.0×`, or just the time and speed when the length is unknown. */
 export function formatProgress(progress: Progress): string {
-  const speed = `${progress.speed.toFixed(1)}×`;
+  const speed = progress.speed === undefined ? "" : `  ${progress.speed.toFixed(1)}×`;
   const position = formatClock(progress.positionSeconds);
-  if (progress.durationSeconds === undefined || progress.durationSeconds <= 0) return `${position}  ${speed}`;
+  if (progress.durationSeconds === undefined || progress.durationSeconds <= 0) return `${position}${speed}`;
   const ratio = Math.min(1, progress.positionSeconds / progress.durationSeconds);
   const filled = Math.round(ratio * barWidth);
   const bar = `▕${"█".repeat(filled)}${"░".repeat(barWidth - filled)}▏`;
-  return `${bar} ${position} / ${formatClock(progress.durationSeconds)}  ${speed}`;
+  return `${bar} ${position} / ${formatClock(progress.durationSeconds)}${speed}`;
 }
 
 /** Draws captions for a person watching a terminal. */

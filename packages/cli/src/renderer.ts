@@ -10,8 +10,8 @@ export interface Progress {
   readonly positionSeconds: number;
   /** Seconds of audio in all, when known. */
   readonly durationSeconds: number | undefined;
-  /** Audio seconds sent per wall-clock second so far (1 = real time). */
-  readonly speed: number;
+  /** Audio seconds sent per wall-clock second so far (1 = real time); undefined at first, while it means nothing yet. */
+  readonly speed: number | undefined;
 }
 
 /** An output mode. */

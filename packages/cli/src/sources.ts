@@ -3,7 +3,7 @@
  * capture command (the microphone). Every source is an async iterable of bytes that ends
  * quietly when `signal` aborts, which is how Ctrl-C stops reading without losing what was sent.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { access, constants, stat } from "node:fs/promises";
 import { delimiter, join } from "node:path";
@@ -136,21 +136,29 @@ export async function captureCommand(request: SourceRequest): Promise<{ file: st
   throw new Error("no capture program: install alsa-utils (arecord) or sox, or pass --mic-command");
 }
 
+/**
+ * Runs the capture command once the stream is ready for audio, and yields its stdout. Spawning
+ * here rather than up front matters: Node discards the output of a child that exits while
+ * nobody listens, and nothing should be recorded before the connection is open anyway.
+ */
 async function* captureOutput(
-  child: ChildProcess,
-  command: string,
+  command: { file: string; args: string[]; shown: string },
   signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
+  if (signal.aborted) return;
+  const child = spawn(command.file, command.args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderrTail = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (text: string) => {
     stderrTail = (stderrTail + text).slice(-2000);
   });
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
+    child.once("error", (error) =>
+      reject(new Error(`cannot start capture command ${command.shown}: ${error.message}`)),
+    );
     child.once("close", (code) => resolve(code));
   });
-  // Surface a spawn failure through the iteration, not as an unhandled rejection.
+  // A spawn failure is reported through the iteration, never as an unhandled rejection.
   exited.catch(() => {});
   const stop = (): void => {
     child.kill("SIGTERM");
@@ -162,7 +170,9 @@ async function* captureOutput(
     const code = await exited;
     if (!signal.aborted && code !== 0) {
       const lastLine = stderrTail.trim().split("\n").at(-1) ?? "";
-      throw new Error(`capture command failed (${command}, exit ${code})${lastLine ? `: ${lastLine}` : ""}`);
+      throw new Error(
+        `capture command failed (${command.shown}, exit ${code})${lastLine ? `: ${lastLine}` : ""}`,
+      );
     }
   } finally {
     signal.removeEventListener("abort", stop);
@@ -175,14 +185,8 @@ async function* captureOutput(
 
 async function openMic(request: SourceRequest, signal: AbortSignal): Promise<AudioSource> {
   const { file, args } = await captureCommand(request);
-  const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const spawned = await new Promise<Error | undefined>((resolve) => {
-    child.once("spawn", () => resolve(undefined));
-    child.once("error", resolve);
-  });
-  if (spawned !== undefined) throw new Error(`cannot start capture command ${file}: ${spawned.message}`);
   const shown = request.micCommand ?? file;
-  return { kind: "mic", totalBytes: undefined, chunks: captureOutput(child, shown, signal) };
+  return { kind: "mic", totalBytes: undefined, chunks: captureOutput({ file, args, shown }, signal) };
 }
 
 /**
