@@ -46,7 +46,14 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return out;
 }
 
-/** True when `text` contains any of `secrets` (of the length {@link redactSecrets} hides). */
+/**
+ * True when `text` contains any of `secrets` (of the length {@link redactSecrets} hides).
+ *
+ * @example
+ * ```ts
+ * if (containsSecret(error.message, [apiKey])) error = redactedCopy(error);
+ * ```
+ */
 export function containsSecret(text: string, secrets: readonly (string | undefined)[]): boolean {
   return secrets.some(
     (secret) => typeof secret === "string" && secret.length >= MIN_SECRET_LENGTH && text.includes(secret),

@@ -124,6 +124,13 @@ export type TimeoutCode = "ERR_CONNECT_TIMEOUT" | "ERR_FINISH_TIMEOUT";
 /**
  * Connecting (`ERR_CONNECT_TIMEOUT`, retryable) or finishing (`ERR_FINISH_TIMEOUT`: the
  * server did not close after CloseStream in time; not retryable) took too long.
+ *
+ * @example
+ * ```ts
+ * await session.finish({ timeoutMs: 5_000 }).catch((error) => {
+ *   if (error instanceof TimeoutError && error.code === "ERR_FINISH_TIMEOUT") console.warn("last results may be missing");
+ * });
+ * ```
  */
 export class TimeoutError extends EarshotError {
   static override readonly errorName: string = "TimeoutError";
@@ -217,6 +224,15 @@ function closeExplanation(
  * The connection closed other than by a normal end of stream. `dgCode` is parsed from the
  * reason (`NET-0001` idle timeout, `NET-0000` server timeout, `DATA-0000` undecodable audio).
  * Drops and server-side timeouts are retryable; undecodable audio (1008) is not.
+ *
+ * @example
+ * ```ts
+ * session.on("close", ({ error }) => {
+ *   if (error instanceof ConnectionClosedError && error.dgCode === "NET-0001") {
+ *     console.warn("idle timeout: enable keepAlive for pauses");
+ *   }
+ * });
+ * ```
  */
 export class ConnectionClosedError extends EarshotError {
   static override readonly errorName: string = "ConnectionClosedError";

@@ -144,7 +144,17 @@ export class EarshotError extends Error {
   }
 }
 
-/** True for any earshot error, from this copy of the package or another, or rebuilt. */
+/**
+ * True for any earshot error, from this copy of the package or another, or rebuilt by
+ * {@link deserializeError}.
+ *
+ * @example
+ * ```ts
+ * client.on("error", (error) => {
+ *   if (isEarshotError(error) && error.code === "ERR_CONNECTION_CLOSED") reconnect();
+ * });
+ * ```
+ */
 export function isEarshotError(value: unknown): value is EarshotError {
   return value instanceof EarshotError;
 }

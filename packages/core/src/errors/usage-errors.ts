@@ -51,7 +51,15 @@ export class AbortedError extends EarshotError {
   }
 }
 
-/** More bytes were queued than a bound allows; nothing was dropped silently. */
+/**
+ * More bytes were queued than a bound allows; nothing was dropped silently.
+ *
+ * @example
+ * ```ts
+ * try { session.send(chunk); }
+ * catch (error) { if (error instanceof BufferOverflowError) await session.drained(); }
+ * ```
+ */
 export class BufferOverflowError extends EarshotError {
   static override readonly errorName: string = "BufferOverflowError";
   /** The bound that would have been exceeded, in bytes. */

@@ -72,12 +72,29 @@ export interface ResolvedClientOptions {
 const RESOLVED = Symbol.for("earshot.resolvedClientOptions");
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-/** True for an object {@link resolveClientOptions} made (from any copy of this package). */
+/**
+ * True for an object {@link resolveClientOptions} made (from any copy of this package); such
+ * an object is used as it is, never resolved again.
+ *
+ * @example
+ * ```ts
+ * const resolved = isResolvedClientOptions(input) ? input : resolveClientOptions(input);
+ * ```
+ */
 export function isResolvedClientOptions(value: unknown): value is ResolvedClientOptions {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RESOLVED] === true;
 }
 
-/** True for loopback hosts: 127.0.0.0/8, ::1 and localhost (with its subdomains). */
+/**
+ * True for loopback hosts: 127.0.0.0/8, ::1 and localhost (with its subdomains): the only
+ * hosts `ws://` may reach without `allowInsecure`.
+ *
+ * @example
+ * ```ts
+ * isLoopbackHost(new URL("ws://127.0.0.1:8080").hostname); // true
+ * isLoopbackHost("10.0.0.5"); // false
+ * ```
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   return (
