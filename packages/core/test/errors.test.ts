@@ -334,6 +334,24 @@ describe("secrets never shown", () => {
     }
   });
 
+  it("replaces a cause that holds the key in an object (e.g. request headers), or as text", () => {
+    const cause = Object.assign(new Error("socket hang up"), {
+      code: "ECONNRESET",
+      request: { headers: { authorization: `Token ${KEY}` } },
+    });
+    const error = new ConnectionError("reset", { cause, secrets: [KEY] });
+    expect(inspect(error, { depth: Number.POSITIVE_INFINITY })).not.toContain(KEY);
+    expect((error.cause as Error & { code?: string }).code).toBe("ECONNRESET");
+    const plain = new ConnectionError("reset", {
+      cause: { headers: { authorization: `Token ${KEY}` } },
+      secrets: [KEY],
+    });
+    expect(inspect(plain, { depth: Number.POSITIVE_INFINITY })).not.toContain(KEY);
+    expect(new AbortedError("x", { cause: `stopped ${KEY}`, secrets: [KEY] }).cause).toBe(
+      "stopped [redacted]",
+    );
+  });
+
   it("keeps a cause that reveals nothing as the same object", () => {
     const cause = new Error("ECONNRESET");
     expect(new ConnectionError("reset", { cause, secrets: [KEY] }).cause).toBe(cause);

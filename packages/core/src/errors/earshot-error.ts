@@ -3,6 +3,7 @@
  * work across package copies and threads, secret redaction of messages and causes, and the
  * plain-object form errors take to cross a thread boundary.
  */
+import { inspect } from "node:util";
 import { containsSecret, redactSecrets } from "../redact.ts";
 
 /** The stable code of every {@link EarshotError}. Match on these, never on messages. */
@@ -65,11 +66,17 @@ export function defineOptional(target: object, key: string, value: unknown): voi
   if (value !== undefined) Object.defineProperty(target, key, { value, enumerable: true });
 }
 
-/** A cause whose text would reveal a secret becomes a plain Error with the text redacted. */
+/**
+ * A cause that would reveal a secret, anywhere `util.inspect` would look (its message, stack,
+ * or an object it holds such as request headers), is replaced: an Error by a plain Error with
+ * the same name and code and a redacted message and stack, anything else by redacted text.
+ */
 function redactCause(cause: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (!(cause instanceof Error)) return cause;
-  const text = `${cause.message}\n${cause.stack ?? ""}`;
-  if (!containsSecret(text, secrets)) return cause;
+  if (typeof cause === "string") return redactSecrets(cause, secrets);
+  if (typeof cause !== "object" || cause === null || !secrets.some(Boolean)) return cause;
+  const shown = inspect(cause, { depth: 6, showHidden: false, customInspect: false });
+  if (!containsSecret(shown, secrets)) return cause;
+  if (!(cause instanceof Error)) return redactSecrets(shown, secrets);
   const copy = new Error(redactSecrets(cause.message, secrets));
   copy.name = cause.name;
   copy.stack = redactSecrets(cause.stack ?? "", secrets);
