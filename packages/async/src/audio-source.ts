@@ -2,7 +2,8 @@
  * Reading audio from whatever the caller holds: a Node `Readable`, a Web `ReadableStream`, or
  * any (async) iterable of byte chunks — one abortable async iterator over them.
  */
-import { AbortedError, type AudioChunk } from "@earshot/core";
+import { AbortedError, type AudioChunk, isEarshotError } from "@earshot/core";
+import { abortable as abortableWait, isAbortError } from "abort-controller-x";
 
 /** A Web `ReadableStream` as far as reading bytes goes (Node's and the DOM's both fit). */
 export interface ReadableStreamLike<T = AudioChunk> {
@@ -82,29 +83,19 @@ export function releaseSource(
  * Resolves with `promise`, or rejects with an `AbortedError` as soon as `signal` aborts —
  * whichever comes first. The losing promise's rejection is handled, never left unhandled.
  */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+export async function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<T> {
   if (signal === undefined) return promise;
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(abortedError(signal, what));
+  try {
+    return await abortableWait(signal, promise);
+  } catch (error) {
+    // abort-controller-x rejects with its own AbortError; callers match on earshot's codes.
+    if (isAbortError(error) && !isEarshotError(error)) throw abortedError(signal, what);
+    throw error;
   }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      promise.catch(() => {});
-      reject(abortedError(signal, what));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** The `AbortedError` for `signal`, with its reason as `cause`. */

@@ -53,6 +53,9 @@ describe("a producer faster than the socket", () => {
     expect(client.bufferedBytes).toBeGreaterThanOrEqual(HIGH_WATER_MARK);
     expect(client.bufferedBytes).toBeLessThan(HIGH_WATER_MARK + CHUNK);
     const memoryWhileStalled = client.bufferedBytes;
+    console.log(
+      `backpressure: send() stalled after ${sent} chunks (${((sent * CHUNK) / 1024 / 1024).toFixed(1)} MiB offered), ${memoryWhileStalled} bytes buffered in the client`,
+    );
 
     server.resumeReading();
     await stalled;

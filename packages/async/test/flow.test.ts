@@ -115,7 +115,7 @@ describe("the full flow", () => {
     expect(errors).toHaveLength(results);
     expect(errors[0]).toBeInstanceOf(CallbackError);
     expect(errors[0]?.code).toBe("ERR_CALLBACK_FAILED");
-    expect((errors[0]?.cause as Error).message).toBe("user bug");
+    expect(errors[0]?.cause).toEqual(new Error("user bug"));
     expect(errorHandlerCalls).toBe(1);
     expect(warnings.some((warning) => warning instanceof CallbackError)).toBe(true);
   });
