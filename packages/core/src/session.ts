@@ -2,9 +2,7 @@
  * `LiveSession`: one socket's life over `ws` (idle → connecting → open → closing → closed).
  * The facades (async and threaded clients) build on it; it holds no facade logic.
  */
-import type { IncomingMessage } from "node:http";
-import { abortable, isAbortError } from "abort-controller-x";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { type Clock, systemClock } from "./clock.ts";
 import { sessionCloseChannel, sessionMessageChannel, sessionOpenChannel } from "./diagnostics.ts";
 import {
@@ -12,7 +10,6 @@ import {
   type CallbackError,
   ConnectionError,
   type EarshotError,
-  isEarshotError,
   StateError,
   TimeoutError,
 } from "./errors.ts";
@@ -25,54 +22,24 @@ import {
   toAudioFrame,
 } from "./frames.ts";
 import { KeepAliveScheduler } from "./keepalive.ts";
-import { type MetadataMessage, parseServerMessage, type ServerMessage } from "./messages.ts";
+import { type MetadataMessage, parseServerMessage } from "./messages.ts";
 import {
-  type ClientOptions,
   handshakeFor,
-  type LiveOptions,
   type ResolvedClientOptions,
   resolveClientOptions,
   toListenUrl,
   validateLiveOptions,
 } from "./options.ts";
 import { ABNORMAL_CLOSURE, buildCloseReport, type CloseReport } from "./session/close-report.ts";
+import { DrainGate } from "./session/drain-gate.ts";
 import { readRefusal } from "./session/handshake.ts";
 import { ListenerRegistry } from "./session/listeners.ts";
 import { SendQueue } from "./session/send-queue.ts";
+import { createSocket, rawDataToText, requestIdOf, socketSink } from "./session/socket.ts";
+import type { LiveSessionEventMap, LiveSessionInit, SessionState } from "./session/types.ts";
 
 export type { CloseReport } from "./session/close-report.ts";
-
-/** Where a session is in its life. */
-export type SessionState = "idle" | "connecting" | "open" | "closing" | "closed";
-
-/** The events of a {@link LiveSession} and their arguments. */
-export interface LiveSessionEventMap {
-  /** The socket opened (after the server's 101). */
-  open: [info: { requestId: string | undefined }];
-  /** A server message arrived; `receivedAt` is the clock's time of receipt, `text` the raw frame. */
-  message: [message: ServerMessage, info: { receivedAt: number; text: string }];
-  /** A listener threw: the session went on; `error.cause` is what it threw. */
-  listenerError: [error: CallbackError];
-  /** How the session ended: exactly once, always the last event. */
-  close: [report: CloseReport];
-}
-
-/** What a {@link LiveSession} is made from. */
-export interface LiveSessionInit {
-  /** The stream's query parameters; validated by the constructor. */
-  readonly options: LiveOptions;
-  /** Connection settings; see {@link ClientOptions} for the defaults. */
-  readonly client?: ClientOptions | ResolvedClientOptions;
-  /** Time source for timeouts, keepalive and receive times. @default systemClock */
-  readonly clock?: Clock;
-}
-
-const BINARY = { binary: true } as const;
-const TEXT = { binary: false } as const;
-/** The largest WebSocket frame header a client writes (2 + 8 length + 4 mask bytes). */
-const MAX_FRAME_HEADER_BYTES = 14;
-
-type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+export type { LiveSessionEventMap, LiveSessionInit, MessageInfo, SessionState } from "./session/types.ts";
 
 /**
  * One live transcription stream over one WebSocket.
@@ -113,8 +80,8 @@ export class LiveSession {
   #finishTimer: unknown;
   #refusal: { cut(): void } | undefined;
   #detachSignal: (() => void) | undefined;
-  #drainWaiters: Waiter[] = [];
-  #connectWaiter: Waiter | undefined;
+  readonly #drain = new DrainGate();
+  #connectWaiter: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   #connectPromise: Promise<void> | undefined;
   #closePromise: Promise<CloseReport> | undefined;
   #resolveClose: ((report: CloseReport) => void) | undefined;
@@ -239,8 +206,7 @@ export class LiveSession {
   drained(opts: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#report) return this.#report.error ? Promise.reject(this.#report.error) : Promise.resolve();
     if (this.bufferedBytes < this.#client.highWaterMarkBytes) return Promise.resolve();
-    const wait = new Promise<void>((resolve, reject) => this.#drainWaiters.push({ resolve, reject }));
-    return opts.signal ? abortableWait(opts.signal, wait) : wait;
+    return this.#drain.wait(opts.signal);
   }
 
   /**
@@ -329,15 +295,9 @@ export class LiveSession {
   }
 
   #openSocket(): void {
-    const { headers, protocols } = handshakeFor(this.#client);
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.#url, protocols, {
-        headers,
-        // Audio does not compress and deflate costs CPU on both ends.
-        perMessageDeflate: false,
-        followRedirects: false,
-      });
+      ws = createSocket(this.#url, handshakeFor(this.#client));
     } catch (thrown) {
       this.#failure = new ConnectionError(`Could not start the connection: ${describeError(thrown)}`, {
         cause: thrown,
@@ -349,53 +309,34 @@ export class LiveSession {
     this.#ws = ws;
     this.#connectTimer = this.#clock.setTimeout(() => {
       this.#connectTimer = undefined;
+      // A refusal whose body is still arriving is reported as the refusal it is.
       if (this.#refusal) this.#refusal.cut();
       else this.#fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#client.connectTimeoutMs));
     }, this.#client.connectTimeoutMs);
-    ws.on("upgrade", (response: IncomingMessage) => {
-      const id = response.headers["dg-request-id"];
-      if (typeof id === "string") this.#requestId = id;
+    ws.on("upgrade", (response) => {
+      this.#requestId = requestIdOf(response) ?? this.#requestId;
     });
-    ws.on("unexpected-response", (_request, response: IncomingMessage) => {
-      const id = response.headers["dg-request-id"];
-      if (typeof id === "string") this.#requestId = id;
+    ws.on("unexpected-response", (_request, response) => {
+      this.#requestId = requestIdOf(response) ?? this.#requestId;
       this.#refusal = readRefusal(response, this.#secrets, (error) => this.#fail(error));
     });
     ws.on("open", () => this.#onOpen(ws));
-    ws.on("message", (data: WebSocket.RawData) => this.#onMessage(data));
-    ws.on("error", (error: Error) => {
+    ws.on("message", (data) => this.#onMessage(data));
+    ws.on("error", (error) => {
       this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, {
         cause: error,
         requestId: this.#requestId,
         secrets: this.#secrets,
       });
     });
-    ws.on("close", (code: number, reason: Buffer) => this.#finalize(code, reason.toString("utf8")));
+    ws.on("close", (code, reason) => this.#finalize(code, reason.toString("utf8")));
   }
 
   #onOpen(ws: WebSocket): void {
     this.#clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#state = this.#finishing ? "closing" : "open";
-    const highWaterMark = this.#client.highWaterMarkBytes;
-    this.#queue.attach({
-      write: (data, done) => {
-        const binary = typeof data !== "string";
-        // A write callback costs a closure call per frame; it is only needed while someone may
-        // wait in drained(), i.e. when this frame can take the buffer to the high-water mark.
-        // Frames sent below the mark never need one: a waiter only exists once a frame with a
-        // callback crossed the mark, and that callback fires after every earlier byte left.
-        const bytes = binary ? data.byteLength : data.length * 3;
-        if (
-          this.#drainWaiters.length > 0 ||
-          ws.bufferedAmount + bytes + MAX_FRAME_HEADER_BYTES >= highWaterMark
-        ) {
-          ws.send(data, binary ? BINARY : TEXT, done);
-        } else {
-          ws.send(data, binary ? BINARY : TEXT);
-        }
-      },
-    });
+    this.#queue.attach(socketSink(ws, this.#client.highWaterMarkBytes, () => this.#drain.waiting));
     const keepAliveMs = this.#client.keepAliveIntervalMs;
     if (keepAliveMs !== undefined && !this.#finishing) {
       this.#keepAlive = new KeepAliveScheduler({
@@ -422,11 +363,7 @@ export class LiveSession {
 
   #onMessage(data: WebSocket.RawData): void {
     const receivedAt = this.#clock.now();
-    const text = Array.isArray(data)
-      ? Buffer.concat(data).toString("utf8")
-      : Buffer.isBuffer(data)
-        ? data.toString("utf8")
-        : Buffer.from(data).toString("utf8");
+    const text = rawDataToText(data);
     // The endpoint sends no binary frames; one that arrives anyway is parsed like text, so it
     // reaches the user (as Unhandled if it is not a known message) rather than vanishing.
     const message = parseServerMessage(text);
@@ -489,12 +426,7 @@ export class LiveSession {
       this.#connectPromise?.catch(() => {});
       connectWaiter.reject(report.error ?? new ConnectionError("The connection closed before it opened."));
     }
-    const drainWaiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const waiter of drainWaiters) {
-      if (report.error) waiter.reject(report.error);
-      else waiter.resolve();
-    }
+    this.#drain.settle(report.error);
     this.#resolveClose?.(report);
 
     if (sessionCloseChannel.hasSubscribers) sessionCloseChannel.publish({ session: this, report });
@@ -511,10 +443,7 @@ export class LiveSession {
   }
 
   #checkDrained(): void {
-    if (this.#drainWaiters.length === 0 || this.bufferedBytes >= this.#client.highWaterMarkBytes) return;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    if (this.#drain.waiting && this.bufferedBytes < this.#client.highWaterMarkBytes) this.#drain.open();
   }
 
   #reportListenerError(error: CallbackError): void {
@@ -530,15 +459,4 @@ export class LiveSession {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-async function abortableWait(signal: AbortSignal, wait: Promise<void>): Promise<void> {
-  try {
-    await abortable(signal, wait);
-  } catch (error) {
-    if (!isEarshotError(error) && (signal.aborted || isAbortError(error))) {
-      throw new AbortedError("Waiting for the send buffer to drain was aborted.", { cause: signal.reason });
-    }
-    throw error;
-  }
 }

@@ -1,0 +1,61 @@
+/**
+ * The `ws` specifics of a session: how the socket is created, how frames are written to it,
+ * and how received data becomes text.
+ */
+import type { IncomingMessage } from "node:http";
+import WebSocket from "ws";
+import type { Handshake } from "../options.ts";
+import type { FrameSink } from "./send-queue.ts";
+
+const BINARY = { binary: true } as const;
+const TEXT = { binary: false } as const;
+/** The largest WebSocket frame header a client writes (2 + 8 length + 4 mask bytes). */
+const MAX_FRAME_HEADER_BYTES = 14;
+
+/** Opens a client socket to `url` (throws synchronously on a URL or subprotocol `ws` refuses). */
+export function createSocket(url: URL, handshake: Handshake): WebSocket {
+  return new WebSocket(url, handshake.protocols, {
+    headers: handshake.headers,
+    // Audio does not compress, and deflate would cost CPU on both ends.
+    perMessageDeflate: false,
+    // A redirect could carry the Authorization header to another host.
+    followRedirects: false,
+  });
+}
+
+/**
+ * Writes frames to an open socket: audio as binary frames, control messages as text frames.
+ *
+ * A write-completion callback costs a closure call per frame, so it is only requested while
+ * someone may wait for the buffer to drain, i.e. when `waiting()` or when this frame can take
+ * the buffer to `highWaterMark`. Frames written below the mark never need one: a waiter only
+ * exists once a frame with a callback crossed the mark, and that callback fires after every
+ * byte written before it has left.
+ */
+export function socketSink(ws: WebSocket, highWaterMark: number, waiting: () => boolean): FrameSink {
+  return {
+    write(data, done) {
+      const binary = typeof data !== "string";
+      // A string's UTF-8 length is at most 3 bytes per UTF-16 unit: an upper bound is enough.
+      const bytes = binary ? data.byteLength : data.length * 3;
+      if (waiting() || ws.bufferedAmount + bytes + MAX_FRAME_HEADER_BYTES >= highWaterMark) {
+        ws.send(data, binary ? BINARY : TEXT, done);
+      } else {
+        ws.send(data, binary ? BINARY : TEXT);
+      }
+    },
+  };
+}
+
+/** A received message's text (the endpoint sends text frames; anything else is decoded alike). */
+export function rawDataToText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}
+
+/** The `dg-request-id` of a handshake response, if it has one. */
+export function requestIdOf(response: IncomingMessage): string | undefined {
+  const id = response.headers["dg-request-id"];
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
