@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { AsyncLiveClient } from "@earshot/async";
-import { pocketsphinxEngine, scriptedEngine, startServer } from "@earshot/server";
+import { resolveEngine, startServer } from "@earshot/server";
 
 /** Serves a WAV file over HTTP no faster than it plays, like a live stream. */
 async function startRadio(file, speed) {
@@ -41,12 +41,12 @@ const radio = process.argv[2]
     );
 const url = process.argv[2] ?? radio.url;
 
-// Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted: a fake
+// Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted picks a fake
 // recognizer that speaks a fixed script — quick, for trying things out).
 let server;
 if (!process.env.DEEPGRAM_API_KEY) {
   server = await startServer({
-    engine: process.env.EARSHOT_ENGINE === "scripted" ? scriptedEngine() : pocketsphinxEngine(),
+    engine: resolveEngine(process.env.EARSHOT_ENGINE ?? "pocketsphinx"),
   });
   console.error(`No DEEPGRAM_API_KEY: using the local server at ${server.url}`);
 }

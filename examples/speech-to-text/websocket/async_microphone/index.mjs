@@ -8,16 +8,16 @@
 // Stops when the capture command ends, or on Ctrl-C (the last words are still printed).
 import { spawn } from "node:child_process";
 import { AsyncLiveClient } from "@earshot/async";
-import { pocketsphinxEngine, scriptedEngine, startServer } from "@earshot/server";
+import { resolveEngine, startServer } from "@earshot/server";
 
 const captureCommand = process.env.MIC_COMMAND ?? "arecord -q -f S16_LE -r 16000 -c 1 -t raw";
 
-// Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted: a fake
+// Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted picks a fake
 // recognizer that speaks a fixed script — quick, for trying things out).
 let server;
 if (!process.env.DEEPGRAM_API_KEY) {
   server = await startServer({
-    engine: process.env.EARSHOT_ENGINE === "scripted" ? scriptedEngine() : pocketsphinxEngine(),
+    engine: resolveEngine(process.env.EARSHOT_ENGINE ?? "pocketsphinx"),
   });
   console.error(`No DEEPGRAM_API_KEY: using the local server at ${server.url}`);
 }

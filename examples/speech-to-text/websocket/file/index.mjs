@@ -7,7 +7,7 @@
 // With DEEPGRAM_API_KEY set it talks to Deepgram; without, to a local server on this machine.
 import { createReadStream } from "node:fs";
 import { AsyncLiveClient } from "@earshot/async";
-import { pocketsphinxEngine, scriptedEngine, startServer } from "@earshot/server";
+import { resolveEngine, startServer } from "@earshot/server";
 
 const file = process.argv[2] ?? new URL("../../../audio/recording.wav", import.meta.url);
 const speed = Number(process.env.REPLAY_SPEED ?? 1);
@@ -18,12 +18,12 @@ const clock = {
   clearTimeout,
 };
 
-// Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted: a fake
+// Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted picks a fake
 // recognizer that speaks a fixed script — quick, for trying things out).
 let server;
 if (!process.env.DEEPGRAM_API_KEY) {
   server = await startServer({
-    engine: process.env.EARSHOT_ENGINE === "scripted" ? scriptedEngine() : pocketsphinxEngine(),
+    engine: resolveEngine(process.env.EARSHOT_ENGINE ?? "pocketsphinx"),
   });
   console.error(`No DEEPGRAM_API_KEY: using the local server at ${server.url}`);
 }

@@ -10,15 +10,15 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { pocketsphinxEngine, scriptedEngine, startServer } from "@earshot/server";
+import { resolveEngine, startServer } from "@earshot/server";
 import { LiveClient, LiveTranscriptionEvents } from "@earshot/threaded";
 
 if (!isMainThread) {
   // This same file, run as a worker: the local server's thread. The threaded client blocks the
   // main thread while it connects and finishes, so the server must not live there.
-  // (EARSHOT_ENGINE=scripted: a fake recognizer that speaks a fixed script, for quick tries.)
+  // (EARSHOT_ENGINE=scripted picks a fake recognizer that speaks a fixed script, for quick tries.)
   const server = await startServer({
-    engine: process.env.EARSHOT_ENGINE === "scripted" ? scriptedEngine() : pocketsphinxEngine(),
+    engine: resolveEngine(process.env.EARSHOT_ENGINE ?? "pocketsphinx"),
   });
   parentPort.postMessage(server.url);
   parentPort.once("message", () => server.close().then(() => parentPort.close()));

@@ -9,19 +9,19 @@
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { isMainThread, MessageChannel, parentPort, Worker, workerData } from "node:worker_threads";
-import { pocketsphinxEngine, scriptedEngine, startServer } from "@earshot/server";
+import { resolveEngine, startServer } from "@earshot/server";
 import { LiveClient, LiveTranscriptionEvents, serveLiveSessions } from "@earshot/threaded";
 
 if (!isMainThread) {
   // ---- the application's worker ----
   // Sessions of every LiveClient built with the other end of this port run on this thread.
   serveLiveSessions(workerData.enginePort);
-  // Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted: a fake
+  // Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted picks a fake
   // recognizer that speaks a fixed script — quick, for trying things out).
   const server = process.env.DEEPGRAM_API_KEY
     ? undefined
     : await startServer({
-        engine: process.env.EARSHOT_ENGINE === "scripted" ? scriptedEngine() : pocketsphinxEngine(),
+        engine: resolveEngine(process.env.EARSHOT_ENGINE ?? "pocketsphinx"),
       });
   parentPort.postMessage({ serverUrl: server?.url });
   parentPort.once("message", async () => {
