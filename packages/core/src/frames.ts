@@ -14,11 +14,6 @@ export const KEEP_ALIVE_FRAME = '{"type":"KeepAlive"}';
 /** The CloseStream control frame, byte-exact. */
 export const CLOSE_STREAM_FRAME = '{"type":"CloseStream"}';
 
-/** A binary frame (audio) or a text frame (a JSON control message). */
-export type OutgoingFrame =
-  | { readonly kind: "audio"; readonly data: Uint8Array }
-  | { readonly kind: "control"; readonly data: string };
-
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "object") {

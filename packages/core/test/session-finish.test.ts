@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AbortedError, ConnectionClosedError, StateError, TimeoutError } from "../src/errors.ts";
+import {
+  AbortedError,
+  ConnectionClosedError,
+  ConnectionError,
+  StateError,
+  TimeoutError,
+} from "../src/errors.ts";
 import { LiveSession } from "../src/session.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { API_KEY, closeOf, METADATA, RESULTS, recordEvents } from "./session-helpers.ts";
@@ -142,6 +148,22 @@ describe("LiveSession.finish", () => {
     expect(report.wasClean).toBe(false);
     expect(report.error).toBeInstanceOf(ConnectionClosedError);
     expect(report.error?.retryable).toBe(true);
+  });
+
+  it("reports a protocol error from the server's side as a ConnectionError in the close report", async () => {
+    server.onConnection = (connection) => {
+      // A frame with a reserved opcode (0x3): ws on the client side refuses it with an error.
+      const raw = (connection.socket as unknown as { _socket: import("node:net").Socket })._socket;
+      raw.write(Buffer.from([0x83, 0x00]));
+    };
+    const s = session();
+    const closed = closeOf(s);
+    await s.connect();
+    const report = await closed;
+    expect(report.error).toBeInstanceOf(ConnectionError);
+    expect(report.error?.code).toBe("ERR_CONNECTION_FAILED");
+    expect((report.error?.cause as { code?: string }).code).toBe("WS_ERR_INVALID_OPCODE");
+    expect(report.code).toBe(1006);
   });
 
   it("aborts a finish when its signal aborts", async () => {
