@@ -162,7 +162,7 @@ describe("LiveSession.finish", () => {
     const report = await closed;
     expect(report.error).toBeInstanceOf(ConnectionError);
     expect(report.error?.code).toBe("ERR_CONNECTION_FAILED");
-    expect((report.error?.cause as { code?: string }).code).toBe("WS_ERR_INVALID_OPCODE");
+    expect(report.error?.cause).toMatchObject({ code: "WS_ERR_INVALID_OPCODE" });
     expect(report.code).toBe(1006);
   });
 
