@@ -24,6 +24,9 @@ export class SessionChannel implements PooledSession {
   readonly #delivery: EventDelivery;
   #lease: EngineLease | undefined;
   #requestId: string | undefined;
+  /** The engine's end is gone; the port must not be read synchronously any more (see drain). */
+  #peerGone = false;
+  #exitCode: number | undefined;
   /** `Open` was received. */
   opened = false;
   /** `Close` was queued for delivery: nothing more comes from this session. */
@@ -48,8 +51,9 @@ export class SessionChannel implements PooledSession {
     });
     // The engine's end vanished without a close report: its thread is gone.
     port1.on("close", () => {
+      this.#peerGone = true;
       if (this.closed) return;
-      this.fail(new WorkerExitedError());
+      this.fail(new WorkerExitedError(this.#exitCode));
       delivery.flush();
     });
   }
@@ -84,7 +88,10 @@ export class SessionChannel implements PooledSession {
 
   /** Takes every event already posted by the engine, synchronously, into the delivery queue. */
   drain(): void {
-    while (!this.closed) {
+    // Node 20 crashes (SIGSEGV) when receiveMessageOnPort reads a port whose peer died, from
+    // its 'close' event on. Nothing is lost by skipping it: the port dispatches every message
+    // that arrived before it emits 'close'.
+    while (!this.closed && !this.#peerGone) {
       const received = receiveMessageOnPort(this.#port);
       if (received === undefined) return;
       this.#receive(received.message as SessionEvent);
@@ -102,11 +109,19 @@ export class SessionChannel implements PooledSession {
     this.#close({ code: 1006, reason: "", wasClean: false, requestId: this.#requestId, error });
   }
 
-  /** From the pool: the worker hosting this session exited. */
+  /**
+   * From the pool: the worker hosting this session exited. The port's own 'close' normally
+   * reports it (after dispatching every message that arrived); this remembers the exit code
+   * for it, and fails the session a turn later in case the port said nothing.
+   */
   engineExited(exitCode: number | undefined): void {
-    if (this.closed) return;
-    this.fail(new WorkerExitedError(exitCode));
-    this.#delivery.flush();
+    this.#exitCode = exitCode;
+    setImmediate(() => {
+      if (this.closed) return;
+      this.#peerGone = true;
+      this.fail(new WorkerExitedError(exitCode));
+      this.#delivery.flush();
+    });
   }
 
   #receive(event: SessionEvent): void {
