@@ -1,0 +1,142 @@
+/** `earshot listen` flags → LiveOptions and run settings (no process, no socket). */
+import { describe, expect, it } from "vitest";
+import { extractPassThrough, parseListenArgs } from "../src/args.ts";
+import { UsageError } from "../src/usage-error.ts";
+
+describe("parseListenArgs", () => {
+  it("maps LiveOptions flags to query parameters, repeatable ones to arrays", () => {
+    const args = parseListenArgs([
+      "talk.wav",
+      "--model",
+      "nova-3",
+      "--language",
+      "en-US",
+      "--interim-results",
+      "--smart-format",
+      "--punctuate",
+      "--diarize",
+      "--vad-events",
+      "--multichannel",
+      "--channels",
+      "2",
+      "--endpointing",
+      "300",
+      "--utterance-end-ms",
+      "1000",
+      "--keyterm",
+      "earshot",
+      "--keyterm",
+      "pocketsphinx",
+      "--keywords",
+      "deepgram:2",
+      "--tag",
+      "cli",
+      "--extra",
+      "run:42",
+      "--extra",
+      "who:me",
+    ]);
+    expect(args.input).toBe("talk.wav");
+    expect(args.options).toEqual({
+      model: "nova-3",
+      language: "en-US",
+      interim_results: true,
+      smart_format: true,
+      punctuate: true,
+      diarize: true,
+      vad_events: true,
+      multichannel: true,
+      channels: 2,
+      endpointing: 300,
+      utterance_end_ms: 1000,
+      keyterm: ["earshot", "pocketsphinx"],
+      keywords: ["deepgram:2"],
+      tag: ["cli"],
+      extra: { run: "42", who: "me" },
+    });
+  });
+
+  it("passes unknown --x-<name> parameters through, repeated ones as arrays", () => {
+    const args = parseListenArgs(["-", "--x-foo", "bar", "--x-new-thing=1", "--x-foo", "baz"]);
+    expect(args.input).toBe("-");
+    expect(args.options).toEqual({ foo: ["bar", "baz"], new_thing: "1" });
+  });
+
+  it("takes --no-<flag>, --endpointing false and --redact lists", () => {
+    const args = parseListenArgs([
+      "a.wav",
+      "--no-interim-results",
+      "--endpointing",
+      "false",
+      "--redact",
+      "pci",
+      "--redact",
+      "ssn",
+    ]);
+    expect(args.options).toEqual({ interim_results: false, endpointing: false, redact: ["pci", "ssn"] });
+    expect(parseListenArgs(["a.wav", "--redact", "true"]).options.redact).toBe(true);
+  });
+
+  it("defaults: async face, pacing left to the output, embedded pocketsphinx", () => {
+    const args = parseListenArgs(["a.wav"]);
+    expect(args).toMatchObject({
+      face: "async",
+      pacing: undefined,
+      speed: 1,
+      json: false,
+      mic: false,
+      url: undefined,
+      engine: "pocketsphinx",
+    });
+  });
+
+  it("face, pacing, output and connection flags", () => {
+    expect(parseListenArgs(["a.wav", "--threaded", "--fast", "--json"])).toMatchObject({
+      face: "threaded",
+      pacing: "fast",
+      json: true,
+    });
+    expect(parseListenArgs(["a.wav", "--speed", "2.5"])).toMatchObject({ pacing: "realtime", speed: 2.5 });
+    expect(parseListenArgs(["--mic", "--url", "wss://example.com"])).toMatchObject({
+      mic: true,
+      input: undefined,
+      url: "wss://example.com",
+    });
+    expect(parseListenArgs(["--mic-command", "cat x.raw"])).toMatchObject({
+      mic: true,
+      micCommand: "cat x.raw",
+    });
+  });
+
+  it.each([
+    [["a.wav", "--bogus"], /Unknown option '--bogus'/],
+    [["a.wav", "--sample-rate", "16k"], /--sample-rate must be a positive integer, got '16k'/],
+    [["a.wav", "--channels", "0"], /--channels must be a positive integer/],
+    [["a.wav", "--endpointing", "soon"], /--endpointing must be milliseconds of silence or 'false'/],
+    [["a.wav", "--extra", "novalue"], /--extra must be key:value/],
+    [["a.wav", "--threaded", "--async"], /choose one of --threaded and --async/],
+    [["a.wav", "--fast", "--realtime"], /choose one of --realtime and --fast/],
+    [["a.wav", "--speed", "0"], /--speed must be a positive number/],
+    [["a.wav", "--fast", "--speed", "2"], /cannot go with --fast/],
+    [[], /listen needs an input/],
+    [["a.wav", "b.wav"], /listen takes one input, got 2/],
+    [["a.wav", "--mic"], /either an input or --mic/],
+    [["a.wav", "--x-foo"], /--x-foo needs a value/],
+  ])("%j is a usage error", (argv, message) => {
+    expect(() => parseListenArgs(argv)).toThrow(UsageError);
+    expect(() => parseListenArgs(argv)).toThrow(message);
+  });
+
+  it("--help needs no input", () => {
+    expect(parseListenArgs(["--help"]).help).toBe(true);
+  });
+});
+
+describe("extractPassThrough", () => {
+  it("leaves everything after -- alone", () => {
+    expect(extractPassThrough(["--x-a", "1", "--", "--x-b", "2"])).toEqual({
+      rest: ["--", "--x-b", "2"],
+      passThrough: { a: "1" },
+    });
+  });
+});
