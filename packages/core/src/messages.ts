@@ -6,6 +6,7 @@ import {
   arrayOf,
   boolean,
   channelPair,
+  describeProblem,
   isRecord,
   number,
   object,
@@ -140,8 +141,8 @@ export function parseServerMessage(text: string): ServerMessage {
   const { type } = data;
   if (typeof type !== "string") return unhandled(text, 'no string "type" field', data);
   if (!isKnownType(type)) return unhandled(text, `unknown message type "${type}"`, data);
-  const problem = SHAPES[type](data, "");
-  if (problem !== undefined) return unhandled(text, `${type} message: ${problem}`, data);
+  const problem = SHAPES[type](data);
+  if (problem !== undefined) return unhandled(text, `${type} message: ${describeProblem(problem)}`, data);
   if (type === "Results" && data.from_finalize === undefined) data.from_finalize = false;
   return data as unknown as ServerMessage;
 }

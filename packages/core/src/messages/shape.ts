@@ -1,12 +1,25 @@
 /**
  * A very small structural checker for server messages: each `Shape` looks at one value and
- * returns what is wrong with it (naming the field's path), or `undefined` when it fits.
- * Hand-written on purpose: the shapes are few, and a schema library would cost more in
- * bundle size and start-up than the checks themselves.
+ * returns what is wrong with it, or `undefined` when it fits. Hand-written on purpose: the
+ * shapes are few, and a schema library would cost more in bundle size and start-up than the
+ * checks themselves. Nothing is allocated while values fit: the field path of a problem is
+ * built on the way back up, only when there is one.
  */
 
-/** Returns a problem naming `path`, or `undefined` when `value` fits. */
-export type Shape = (value: unknown, path: string) => string | undefined;
+/** What is wrong, and where (path segments innermost first, filled in on the way up). */
+export interface ShapeProblem {
+  readonly segments: (string | number)[];
+  readonly expected: string;
+  readonly actual: unknown;
+}
+
+/** Returns the problem with `value`, or `undefined` when it fits. */
+export type Shape = (value: unknown) => ShapeProblem | undefined;
+
+/** True for an object that is not an array or null. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** Plain-words name of what a value is, for problem texts (never the value itself). */
 function kindOf(value: unknown): string {
@@ -15,42 +28,52 @@ function kindOf(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-function expected(path: string, what: string, value: unknown): string {
-  return value === undefined ? `"${path}" is missing` : `"${path}" must be ${what}, not ${kindOf(value)}`;
+/** `"channel.alternatives[0].words[2].start" must be a number, not a string`. */
+export function describeProblem(problem: ShapeProblem): string {
+  let path = "";
+  for (let i = problem.segments.length - 1; i >= 0; i--) {
+    const segment = problem.segments[i];
+    path += typeof segment === "number" ? `[${segment}]` : path === "" ? segment : `.${segment}`;
+  }
+  return problem.actual === undefined
+    ? `"${path}" is missing`
+    : `"${path}" must be ${problem.expected}, not ${kindOf(problem.actual)}`;
 }
 
-/** True for an object that is not an array or null. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function within(problem: ShapeProblem | undefined, segment: string | number): ShapeProblem | undefined {
+  problem?.segments.push(segment);
+  return problem;
 }
 
-const join = (path: string, key: string) => (path === "" ? key : `${path}.${key}`);
+function check(expected: string, fits: (value: unknown) => boolean): Shape {
+  return (value) => (fits(value) ? undefined : { segments: [], expected, actual: value });
+}
 
-export const string: Shape = (value, path) =>
-  typeof value === "string" ? undefined : expected(path, "a string", value);
+export const string: Shape = check("a string", (value) => typeof value === "string");
 
-export const number: Shape = (value, path) =>
-  typeof value === "number" && Number.isFinite(value) ? undefined : expected(path, "a number", value);
+export const number: Shape = check(
+  "a number",
+  (value) => typeof value === "number" && Number.isFinite(value),
+);
 
-export const boolean: Shape = (value, path) =>
-  typeof value === "boolean" ? undefined : expected(path, "a boolean", value);
+export const boolean: Shape = check("a boolean", (value) => typeof value === "boolean");
 
 /** `[index, total]`, as in `channel_index` and `channel`. */
-export const channelPair: Shape = (value, path) =>
-  Array.isArray(value) && value.length === 2 && value.every((n) => Number.isInteger(n) && n >= 0)
-    ? undefined
-    : expected(path, "a pair [index, total] of integers", value);
+export const channelPair: Shape = check(
+  "a pair [index, total] of integers",
+  (value) => Array.isArray(value) && value.length === 2 && value.every((n) => Number.isInteger(n) && n >= 0),
+);
 
 export function optional(shape: Shape): Shape {
-  return (value, path) => (value === undefined ? undefined : shape(value, path));
+  return (value) => (value === undefined ? undefined : shape(value));
 }
 
 export function arrayOf(shape: Shape): Shape {
-  return (value, path) => {
-    if (!Array.isArray(value)) return expected(path, "an array", value);
+  return (value) => {
+    if (!Array.isArray(value)) return { segments: [], expected: "an array", actual: value };
     for (let i = 0; i < value.length; i++) {
-      const problem = shape(value[i], `${path}[${i}]`);
-      if (problem !== undefined) return problem;
+      const problem = shape(value[i]);
+      if (problem !== undefined) return within(problem, i);
     }
     return undefined;
   };
@@ -58,11 +81,12 @@ export function arrayOf(shape: Shape): Shape {
 
 /** An object whose every value fits `shape` (keys are free). */
 export function recordOf(shape: Shape): Shape {
-  return (value, path) => {
-    if (!isRecord(value)) return expected(path, "an object", value);
-    for (const [key, item] of Object.entries(value)) {
-      const problem = shape(item, join(path, key));
-      if (problem !== undefined) return problem;
+  return (value) => {
+    if (!isRecord(value)) return { segments: [], expected: "an object", actual: value };
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const problem = shape(value[key]);
+      if (problem !== undefined) return within(problem, key);
     }
     return undefined;
   };
@@ -70,11 +94,12 @@ export function recordOf(shape: Shape): Shape {
 
 /** An object with these fields; other fields are allowed and kept. */
 export function object(fields: Readonly<Record<string, Shape>>): Shape {
-  return (value, path) => {
-    if (!isRecord(value)) return expected(path, "an object", value);
-    for (const [key, shape] of Object.entries(fields)) {
-      const problem = shape(value[key], join(path, key));
-      if (problem !== undefined) return problem;
+  const entries = Object.entries(fields);
+  return (value) => {
+    if (!isRecord(value)) return { segments: [], expected: "an object", actual: value };
+    for (const [key, shape] of entries) {
+      const problem = shape(value[key]);
+      if (problem !== undefined) return within(problem, key);
     }
     return undefined;
   };
