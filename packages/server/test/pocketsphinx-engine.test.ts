@@ -1,31 +1,200 @@
+/**
+ * The pocketsphinx engine on its own (no server): the bundled recording through one stream,
+ * checked word by word against its reference text and against where the speech really is.
+ */
 import { wordErrorRate } from "@earshot/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, EngineEvent } from "../src/engine.ts";
 import { pocketsphinxEngine } from "../src/engines/pocketsphinx/index.ts";
-import { readRecording } from "./helpers/flite.ts";
+import { readRecording, readSentences } from "./helpers/flite.ts";
 import { finalWords, transcribe } from "./helpers/run-engine.ts";
 
 const recording = readRecording();
 const duration = recording.samples.length / recording.sampleRate;
+const sentences = readSentences("reference.txt");
+
+type Final = Extract<EngineEvent, { type: "final" }>;
+type Interim = Extract<EngineEvent, { type: "interim" }>;
+
+/** Where each sentence starts: the first loud 10 ms after at least a second of silence. */
+function speechOnsets(samples: Int16Array, sampleRate: number): number[] {
+  const frame = sampleRate / 100;
+  const onsets: number[] = [];
+  let quietFrames = 100;
+  for (let start = 0; start + frame <= samples.length; start += frame) {
+    let peak = 0;
+    for (let i = start; i < start + frame; i++) peak = Math.max(peak, Math.abs(samples[i] ?? 0));
+    if (peak > 300) {
+      if (quietFrames >= 100) onsets.push(start / sampleRate);
+      quietFrames = 0;
+    } else {
+      quietFrames += 1;
+    }
+  }
+  return onsets;
+}
 
 let engine: Engine;
 let events: EngineEvent[];
 
 beforeAll(async () => {
   engine = await pocketsphinxEngine({ poolSize: 1 })();
-  events = await transcribe(engine, recording.samples);
+  events = await transcribe(engine, recording.samples, { chunkSeconds: 0.1 });
 }, 60_000);
 
 afterAll(async () => {
   await engine?.close();
 });
 
-describe("pocketsphinx engine on the bundled recording", () => {
+describe("pocketsphinx engine on the bundled recording (16 kHz)", () => {
   it("recognises the recording with a word error rate of at most 10 %", () => {
     const wer = wordErrorRate(recording.reference, finalWords(events));
-    console.info(
-      `bundled recording: WER ${(wer.rate * 100).toFixed(1)} % (${wer.errors}/${wer.referenceWords})`,
-    );
+    console.info(`bundled recording: WER ${(wer.rate * 100).toFixed(1)} % (${wer.errors}/${wer.referenceWords})`);
     expect(wer.rate).toBeLessThanOrEqual(0.1);
+  });
+
+  it("ends one utterance per sentence at the recognizer's silence detection (endpoint), the flush's without", () => {
+    const finals = events.filter((event): event is Final => event.type === "final");
+    const endpointed = finals.filter((event) => event.endpoint);
+    expect(endpointed).toHaveLength(sentences.length);
+    for (const [index, final] of endpointed.entries()) {
+      // Each endpointed utterance is one sentence, give or take a misrecognised word.
+      const wer = wordErrorRate(sentences[index] ?? "", final.words.map((word) => word.word));
+      expect(wer.rate).toBeLessThanOrEqual(0.4);
+    }
+    // The flush at the end closes the trailing silence without an endpoint.
+    expect(finals.at(-1)?.endpoint).toBe(false);
+    expect(finals.at(-1)?.words).toEqual([]);
+  });
+
+  it("gives word times in seconds from the stream's start, in order, inside the audio and their result", () => {
+    const finals = events.filter((event): event is Final => event.type === "final");
+    let previousEnd = 0;
+    for (const final of finals) {
+      // Results tile the audio: each starts where the previous one ended.
+      expect(final.start).toBeCloseTo(previousEnd, 6);
+      expect(final.end).toBeGreaterThan(final.start);
+      previousEnd = final.end;
+    }
+    expect(previousEnd).toBeCloseTo(duration, 2);
+    const words = finals.flatMap((final) => final.words.map((word) => ({ ...word, final })));
+    let lastStart = -1;
+    for (const word of words) {
+      expect(word.start).toBeGreaterThanOrEqual(lastStart);
+      expect(word.end).toBeGreaterThan(word.start);
+      expect(word.start).toBeGreaterThanOrEqual(word.final.start);
+      expect(word.end).toBeLessThanOrEqual(word.final.end);
+      expect(word.end).toBeLessThanOrEqual(duration);
+      expect(word.confidence).toBeGreaterThanOrEqual(0);
+      expect(word.confidence).toBeLessThanOrEqual(1);
+      lastStart = word.start;
+    }
+    // Finals carry real posteriors, not a constant.
+    expect(new Set(words.map((word) => word.confidence)).size).toBeGreaterThan(5);
+  });
+
+  it("places each sentence's first word where that sentence's speech starts", () => {
+    const onsets = speechOnsets(recording.samples, recording.sampleRate);
+    expect(onsets).toHaveLength(sentences.length);
+    const firstWords = events
+      .filter((event): event is Final => event.type === "final" && event.endpoint)
+      .map((final) => final.words[0]?.start ?? Number.NaN);
+    for (const [index, onset] of onsets.entries()) {
+      // Within a few frames: the recognizer may give a soft first sound to silence. An offset
+      // error (times counted from the utterance instead of the stream) would be seconds.
+      expect(Math.abs((firstWords[index] ?? Number.NaN) - onset)).toBeLessThan(0.25);
+    }
+  });
+
+  it("reports interim hypotheses of an utterance before its final, over the same span", () => {
+    let pending: Interim[] = [];
+    let utterancesWithInterims = 0;
+    for (const event of events) {
+      if (event.type === "interim") {
+        expect(event.words.length).toBeGreaterThan(0);
+        pending.push(event);
+      } else if (event.type === "final") {
+        for (const interim of pending) {
+          expect(interim.start).toBe(event.start);
+          expect(interim.end).toBeLessThanOrEqual(event.end);
+        }
+        if (event.words.length > 0) {
+          expect(pending.length).toBeGreaterThan(0);
+          utterancesWithInterims += 1;
+        }
+        pending = [];
+      }
+    }
+    expect(utterancesWithInterims).toBe(sentences.length);
+    // Interims are throttled to at most one per 0.5 s of audio.
+    const interimEnds = events.filter((event): event is Interim => event.type === "interim").map((e) => e.end);
+    for (let i = 1; i < interimEnds.length; i++) {
+      expect((interimEnds[i] ?? 0) - (interimEnds[i - 1] ?? 0)).toBeGreaterThanOrEqual(0.5 - 1e-9);
+    }
+  });
+
+  it("reports speech starts before the words they introduce", () => {
+    const finals = events.filter((event): event is Final => event.type === "final" && event.words.length > 0);
+    const starts = events.filter((event) => event.type === "speech-started");
+    expect(starts.length).toBeGreaterThanOrEqual(sentences.length);
+    for (const final of finals) {
+      const before = events.slice(0, events.indexOf(final)).filter((event) => event.type === "speech-started");
+      const last = before.at(-1);
+      expect(last?.type === "speech-started" && last.timestamp).toBeLessThanOrEqual(final.words[0]?.start ?? 0);
+    }
+  });
+});
+
+describe("pocketsphinx engine streams", () => {
+  it("sends no interim results unless the stream asks for them", async () => {
+    const firstSentence = recording.samples.subarray(0, 4 * recording.sampleRate);
+    const quiet = await transcribe(engine, firstSentence, { options: {} });
+    expect(quiet.some((event) => event.type === "interim")).toBe(false);
+    expect(finalWords(quiet).join(" ")).toContain("weather report");
+  });
+
+  it("finalize ends the utterance mid-sentence and resolves after its final; the stream then goes on", async () => {
+    const seen: EngineEvent[] = [];
+    const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) => seen.push(event));
+    // 2.1 s is in the middle of "good morning and welcome to the weather report for today".
+    const cut = Math.round(2.1 * 16_000);
+    stream.write(recording.samples.slice(0, cut));
+    await stream.flush("finalize");
+    const first = seen.filter((event): event is Final => event.type === "final");
+    expect(first).toHaveLength(1);
+    expect(first[0]?.endpoint).toBe(false);
+    expect(first[0]?.end).toBeCloseTo(2.1, 6);
+    expect(first[0]?.words.map((word) => word.word).slice(0, 2)).toEqual(["good", "morning"]);
+    stream.write(recording.samples.slice(cut, 9 * 16_000));
+    await stream.flush("close");
+    stream.close();
+    const finals = seen.filter((event): event is Final => event.type === "final");
+    // Times go on from the stream's start after the cut.
+    expect(finals[1]?.start).toBeCloseTo(2.1, 6);
+    expect(finals.flatMap((final) => final.words).every((word) => word.start >= 0 && word.end <= 9)).toBe(true);
+    expect(finalWords(seen).join(" ")).toContain("from the west during the afternoon");
+  });
+
+  it("keeps concurrent streams apart, each on its own decoder", async () => {
+    const first = recording.samples.subarray(0, Math.round(4.2 * 16_000));
+    const third = recording.samples.subarray(Math.round(9.3 * 16_000), Math.round(13.5 * 16_000));
+    const [a, b] = await Promise.all([transcribe(engine, first), transcribe(engine, third)]);
+    expect(wordErrorRate(sentences[0] ?? "", finalWords(a ?? [])).rate).toBeLessThanOrEqual(0.2);
+    expect(wordErrorRate(sentences[2] ?? "", finalWords(b ?? [])).rate).toBeLessThanOrEqual(0.2);
+    // Times are per stream: the third sentence, sent alone, starts near 0.
+    const firstWord = (b ?? []).find((event): event is Final => event.type === "final" && event.words.length > 0);
+    expect(firstWord?.words[0]?.start).toBeLessThan(1);
+  });
+
+  it("a closed stream emits nothing more, and its decoder serves the next stream from time 0", async () => {
+    const seen: EngineEvent[] = [];
+    const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) => seen.push(event));
+    stream.write(recording.samples.slice(0, 8 * 16_000));
+    stream.close();
+    const next = await transcribe(engine, recording.samples.subarray(0, 4 * 16_000), { options: {} });
+    expect(seen).toEqual([]);
+    expect(finalWords(next).slice(0, 2)).toEqual(["good", "morning"]);
+    const firstFinal = next.find((event): event is Final => event.type === "final");
+    expect(firstFinal?.start).toBe(0);
   });
 });
