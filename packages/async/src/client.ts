@@ -212,9 +212,16 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
 
   /**
    * Asks the server to flush what it has as final results (`from_finalize: true`), behind all
-   * queued audio. The stream stays open.
+   * queued audio. The stream stays open. `finalize(1)` (the threaded client's form) works too.
+   *
+   * @example
+   * ```ts
+   * client.finalize();               // every channel
+   * client.finalize({ channel: 1 }); // one channel
+   * ```
    */
-  finalize({ channel }: { channel?: number } = {}): void {
+  finalize(options: { channel?: number } | number = {}): void {
+    const channel = typeof options === "number" ? options : options.channel;
     this.#requireSession("finalize()").finalize(channel);
   }
 

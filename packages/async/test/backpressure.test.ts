@@ -1,3 +1,4 @@
+import { AbortedError } from "@earshot/core";
 import { type LocalServer, startServer } from "@earshot/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AsyncLiveClient } from "../src/index.ts";
@@ -56,6 +57,14 @@ describe("a producer faster than the socket", () => {
     console.log(
       `backpressure: send() stalled after ${sent} chunks (${((sent * CHUNK) / 1024 / 1024).toFixed(1)} MiB offered), ${memoryWhileStalled} bytes buffered in the client`,
     );
+
+    // A send that waits for the buffer to drain can be given up on; its chunk stays queued.
+    const controller = new AbortController();
+    const givenUp = client.send(audio, { signal: controller.signal });
+    sent++;
+    controller.abort();
+    await expect(givenUp).rejects.toBeInstanceOf(AbortedError);
+    expect(client.isConnected()).toBe(true);
 
     server.resumeReading();
     await stalled;
