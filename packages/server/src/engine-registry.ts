@@ -1,11 +1,16 @@
 /**
- * Engines by name, for the CLI's `--engine`. Built-in: `scripted`. Another engine plugs in
- * with {@link registerEngine}.
+ * Engines by name, for the CLI's `--engine`. Built in: `scripted` (deterministic, for tests)
+ * and `pocketsphinx` (real offline recognition; its native library loads only when the engine
+ * starts). Another engine plugs in with {@link registerEngine}.
  */
 import type { EngineFactory } from "./engine.ts";
+import { pocketsphinxEngine } from "./engines/pocketsphinx/index.ts";
 import { scriptedEngine } from "./engines/scripted-engine.ts";
 
-const engines = new Map<string, () => EngineFactory>([["scripted", () => scriptedEngine()]]);
+const engines = new Map<string, () => EngineFactory>([
+  ["scripted", () => scriptedEngine()],
+  ["pocketsphinx", () => pocketsphinxEngine()],
+]);
 
 /**
  * Makes an engine available by name (e.g. to `earshot-server --engine <name>`).

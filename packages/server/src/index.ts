@@ -23,6 +23,13 @@ export type {
 } from "./engine.ts";
 export { engineNames, registerEngine, resolveEngine } from "./engine-registry.ts";
 export {
+  DEFAULT_MODEL_DIR,
+  POCKETSPHINX_INSTALL_HINT,
+  type PocketsphinxEngineOptions,
+  PocketsphinxUnavailableError,
+  pocketsphinxEngine,
+} from "./engines/pocketsphinx/index.ts";
+export {
   DEFAULT_TRANSCRIPT,
   SCRIPTED_ENGINE_NAME,
   type ScriptedWord,

@@ -31,7 +31,8 @@ describe("fault injection", () => {
   });
 
   it("closes with a chosen code and reason: at once, after N ms, after N bytes", async () => {
-    const reason = "Deepgram did not provide a response message within the timeout window. See https://dpgr.am/net0000";
+    const reason =
+      "Deepgram did not provide a response message within the timeout window. See https://dpgr.am/net0000";
     server = await startServer({
       faults: (request) => {
         const after = new URL(request.url ?? "", "http://x").searchParams.get("after");
@@ -59,7 +60,10 @@ describe("fault injection", () => {
   });
 
   it("delays every message by responseDelayMs, keeping their order", async () => {
-    server = await startServer({ engine: scriptedEngine({ transcript: "a b c d" }), faults: { responseDelayMs: 150 } });
+    server = await startServer({
+      engine: scriptedEngine({ transcript: "a b c d" }),
+      faults: { responseDelayMs: 150 },
+    });
     const client = await connect(server.url, LINEAR16);
     await sendAudio(client.ws, Buffer.concat([tone(0.4), silence(0.1), tone(0.4), silence(0.1)]));
     const sentAt = performance.now();
@@ -68,19 +72,30 @@ describe("fault injection", () => {
     // Timers never fire early: the Metadata cannot come before the delay has passed.
     expect(performance.now() - sentAt).toBeGreaterThanOrEqual(140);
     // Two endpoint finals, the (empty) final flushed by CloseStream, then Metadata.
-    expect(client.messages.map((message) => message.type)).toEqual(["Results", "Results", "Results", "Metadata"]);
+    expect(client.messages.map((message) => message.type)).toEqual([
+      "Results",
+      "Results",
+      "Results",
+      "Metadata",
+    ]);
     expect((await client.closed).code).toBe(1000);
   });
 
   it("holds the last finals for finalDelayMs after CloseStream, then Metadata and 1000", async () => {
-    server = await startServer({ engine: scriptedEngine({ transcript: "late words" }), faults: { finalDelayMs: 300 } });
+    server = await startServer({
+      engine: scriptedEngine({ transcript: "late words" }),
+      faults: { finalDelayMs: 300 },
+    });
     const client = await connect(server.url, LINEAR16);
     await sendAudio(client.ws, tone(0.8));
     const sentAt = performance.now();
     await sendText(client.ws, '{"type":"CloseStream"}');
     const [final] = await client.waitForType("Results");
     expect(performance.now() - sentAt).toBeGreaterThanOrEqual(290);
-    expect(final).toMatchObject({ is_final: true, channel: { alternatives: [{ transcript: "late words" }] } });
+    expect(final).toMatchObject({
+      is_final: true,
+      channel: { alternatives: [{ transcript: "late words" }] },
+    });
     expect((await client.closed).code).toBe(1000);
     expect(client.messages.at(-1)?.type).toBe("Metadata");
   });
@@ -91,13 +106,17 @@ describe("fault injection", () => {
     const frame = Buffer.alloc(64 * 1024);
     const total = 512; // 32 MiB: more than loopback socket buffers hold
     for (let i = 0; i < total; i++) client.ws.send(frame);
-    await waitFor(() => client.ws.bufferedAmount > 8 * 1024 * 1024, "client-side backpressure", { timeoutMs: 10_000 });
+    await waitFor(() => client.ws.bufferedAmount > 8 * 1024 * 1024, "client-side backpressure", {
+      timeoutMs: 10_000,
+    });
     // The inactivity timer is suspended while reading is paused: outlast it.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     expect(client.ws.bufferedAmount).toBeGreaterThan(8 * 1024 * 1024);
     server.resumeReading();
-    await waitFor(() => client.ws.bufferedAmount === 0, "the client's buffer to drain", { timeoutMs: 15_000 });
+    await waitFor(() => client.ws.bufferedAmount === 0, "the client's buffer to drain", {
+      timeoutMs: 15_000,
+    });
     await sendText(client.ws, '{"type":"CloseStream"}');
     const [metadata] = await client.waitForType("Metadata", 1, 15_000);
     expect(metadata?.duration).toBeCloseTo((total * frame.length) / 32_000, 6);
@@ -107,7 +126,10 @@ describe("fault injection", () => {
   it("floods 100 000 Results that all arrive, in order", async () => {
     server = await startServer({ faults: { flood: { count: 100_000 } } });
     const client = await connect(server.url, LINEAR16);
-    await waitFor(() => client.texts.length === 100_000, "100 000 Results", { timeoutMs: 60_000, intervalMs: 20 });
+    await waitFor(() => client.texts.length === 100_000, "100 000 Results", {
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
     expect(JSON.parse(client.texts[0] as string)).toMatchObject({ type: "Results", start: 0 });
     expect(JSON.parse(client.texts[99_999] as string)).toMatchObject({ type: "Results", start: 999.99 });
     client.ws.close();

@@ -46,8 +46,16 @@ describe("handshake", () => {
 
   it("refuses a missing or wrong key with 401 shaped as the recorded refusal", async () => {
     server = await startServer({ apiKeys: [KEY] });
-    const fixture = JSON.parse(readFixture("messages/HandshakeError.401.observed.json")) as { status: number; body: unknown };
-    for (const headers of [{}, { Authorization: "Token wrong-key" }, { Authorization: `Basic ${KEY}` }]) {
+    const fixture = JSON.parse(readFixture("messages/HandshakeError.401.observed.json")) as {
+      status: number;
+      body: unknown;
+    };
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: "Token wrong-key" },
+      { Authorization: `Basic ${KEY}` },
+    ];
+    for (const headers of attempts) {
       const refused = await refusedUpgrade(server.url, "/v1/listen", { headers });
       expect(refused.status).toBe(fixture.status);
       const body = JSON.parse(refused.body) as { err_code: string; err_msg: string; request_id: string };
@@ -83,16 +91,22 @@ describe("handshake", () => {
   });
 
   it("refuses with any status a fault plan asks for", async () => {
-    server = await startServer({ faults: { refuseWith: { status: 429, errMsg: "Too many concurrent requests." } } });
+    server = await startServer({
+      faults: { refuseWith: { status: 429, errMsg: "Too many concurrent requests." } },
+    });
     const refused = await refusedUpgrade(server.url, "/v1/listen");
     expect(refused.status).toBe(429);
-    expect(JSON.parse(refused.body)).toMatchObject({ err_code: "TOO_MANY_REQUESTS", err_msg: "Too many concurrent requests." });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      err_code: "TOO_MANY_REQUESTS",
+      err_msg: "Too many concurrent requests.",
+    });
     expect(refused.headers["dg-request-id"]).toMatch(UUID);
   });
 
   it("chooses faults per request when given a function", async () => {
     server = await startServer({
-      faults: (request) => (request.url?.includes("tag=refuse") ? { refuseWith: { status: 503 } } : undefined),
+      faults: (request) =>
+        request.url?.includes("tag=refuse") ? { refuseWith: { status: 503 } } : undefined,
     });
     expect((await refusedUpgrade(server.url, "/v1/listen?tag=refuse")).status).toBe(503);
     const client = await connect(server.url, "tag=fine");

@@ -8,10 +8,17 @@ function samples(buffer: Buffer): Int16Array {
   return new Int16Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length));
 }
 
-async function run(script: ScriptOptions, options: LiveOptions, audio: Buffer[], flush?: "finalize" | "close") {
+async function run(
+  script: ScriptOptions,
+  options: LiveOptions,
+  audio: Buffer[],
+  flush?: "finalize" | "close",
+) {
   const engine = await scriptedEngine(script)();
   const events: EngineEvent[] = [];
-  const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options }, (event) => events.push(event));
+  const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options }, (event) =>
+    events.push(event),
+  );
   for (const part of audio) stream.write(samples(part));
   if (flush !== undefined) await stream.flush(flush);
   stream.close();
@@ -19,7 +26,8 @@ async function run(script: ScriptOptions, options: LiveOptions, audio: Buffer[],
   return events;
 }
 
-const words = (event: EngineEvent | undefined) => (event !== undefined && event.type !== "speech-started" ? event.words.map((w) => w.word) : []);
+const words = (event: EngineEvent | undefined) =>
+  event !== undefined && event.type !== "speech-started" ? event.words.map((w) => w.word) : [];
 
 describe("scripted engine", () => {
   it("spreads the transcript over the speech and ends the utterance at silence", async () => {
@@ -65,7 +73,12 @@ describe("scripted engine", () => {
   });
 
   it("counts a half-spoken word at an endpoint and drops a shorter start", async () => {
-    const events = await run({ transcript: "a b c d" }, {}, [tone(0.6), silence(0.1), tone(0.1), silence(0.1)]);
+    const events = await run({ transcript: "a b c d" }, {}, [
+      tone(0.6),
+      silence(0.1),
+      tone(0.1),
+      silence(0.1),
+    ]);
     const finals = events.filter((event) => event.type === "final");
     expect(finals.map(words)).toEqual([["a", "b"], []]);
     expect(finals[0]).toMatchObject({ type: "final" });
@@ -73,7 +86,12 @@ describe("scripted engine", () => {
   });
 
   it("reports words with explicit times once the audio reaches their end", async () => {
-    const script = { words: [{ word: "late", start: 1.5, end: 1.9 }, { word: "early", start: 0.1, end: 0.5 }] };
+    const script = {
+      words: [
+        { word: "late", start: 1.5, end: 1.9 },
+        { word: "early", start: 0.1, end: 0.5 },
+      ],
+    };
     const events = await run(script, {}, [tone(1.0), silence(0.1)]);
     expect(words(events.find((event) => event.type === "final"))).toEqual(["early"]);
     const flushed = await run(script, {}, [tone(1.0), silence(1.0)], "finalize");
@@ -84,7 +102,18 @@ describe("scripted engine", () => {
     const events = await run({}, {}, [tone(4.0)], "finalize");
     const final = events.find((event) => event.type === "final");
     expect(final).toMatchObject({ start: 0, end: 4, endpoint: false });
-    expect(words(final)).toEqual(["The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog.", "The"]);
+    expect(words(final)).toEqual([
+      "The",
+      "quick",
+      "brown",
+      "fox",
+      "jumps",
+      "over",
+      "the",
+      "lazy",
+      "dog.",
+      "The",
+    ]);
   });
 
   it("treats quiet audio below the threshold as silence", async () => {
@@ -93,6 +122,8 @@ describe("scripted engine", () => {
     expect(await run({}, { vad_events: true }, [quiet], "close")).toEqual([
       { type: "final", words: [], start: 0, end: 1, endpoint: false },
     ]);
-    expect((await run({ silenceThreshold: 200 }, {}, [quiet])).some((event) => event.type === "speech-started")).toBe(true);
+    expect(
+      (await run({ silenceThreshold: 200 }, {}, [quiet])).some((event) => event.type === "speech-started"),
+    ).toBe(true);
   });
 });

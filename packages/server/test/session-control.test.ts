@@ -4,7 +4,10 @@ import { type LocalServer, scriptedEngine, startServer } from "../src/index.ts";
 import { connect, type Json, keyShape, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 const LINEAR16 = "encoding=linear16&sample_rate=16000";
-const net0001 = JSON.parse(readFixture("messages/CloseFrame.1011-NET-0001.capture.json")) as { code: number; reason: string };
+const net0001 = JSON.parse(readFixture("messages/CloseFrame.1011-NET-0001.capture.json")) as {
+  code: number;
+  reason: string;
+};
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -19,11 +22,25 @@ describe("control messages", () => {
     await sendAudio(client.ws, tone(0.8));
     await sendText(client.ws, '{"type":"Finalize"}');
     const [flushed] = await client.waitForType("Results");
-    expect(flushed).toMatchObject({ is_final: true, speech_final: false, from_finalize: true, start: 0, duration: 0.8 });
-    expect((flushed as { channel: { alternatives: Array<{ transcript: string }> } }).channel.alternatives[0]?.transcript).toBe("One two.");
+    expect(flushed).toMatchObject({
+      is_final: true,
+      speech_final: false,
+      from_finalize: true,
+      start: 0,
+      duration: 0.8,
+    });
+    expect(
+      (flushed as { channel: { alternatives: Array<{ transcript: string }> } }).channel.alternatives[0]
+        ?.transcript,
+    ).toBe("One two.");
     await sendAudio(client.ws, Buffer.concat([tone(0.8), silence(0.1)]));
     const results = await client.waitForType("Results", 2);
-    expect(results[1]).toMatchObject({ is_final: true, speech_final: true, from_finalize: false, start: 0.8 });
+    expect(results[1]).toMatchObject({
+      is_final: true,
+      speech_final: true,
+      from_finalize: false,
+      start: 0.8,
+    });
     await sendText(client.ws, '{"type":"CloseStream"}');
     expect((await client.closed).code).toBe(1000);
   });
@@ -86,7 +103,11 @@ describe("control messages", () => {
     await client.closed;
     const texts = client
       .ofType("Results")
-      .map((message) => (message as { channel: { alternatives: Array<{ transcript: string }> } }).channel.alternatives[0]?.transcript);
+      .map(
+        (message) =>
+          (message as { channel: { alternatives: Array<{ transcript: string }> } }).channel.alternatives[0]
+            ?.transcript,
+      );
     expect(texts.slice(0, 2)).toEqual(["a b", "C d."]);
   });
 });

@@ -25,7 +25,11 @@ async function transcribe(query: string, audio: Buffer, transcript = "Hello ther
 function transcripts(messages: Json[], isFinal = true): string[] {
   return messages
     .filter((message) => message.type === "Results" && message.is_final === isFinal)
-    .map((message) => (message as { channel: { alternatives: Array<{ transcript: string }> } }).channel.alternatives[0]?.transcript ?? "");
+    .map(
+      (message) =>
+        (message as { channel: { alternatives: Array<{ transcript: string }> } }).channel.alternatives[0]
+          ?.transcript ?? "",
+    );
 }
 
 describe("results", () => {
@@ -59,12 +63,18 @@ describe("results", () => {
           },
         ],
       },
-      metadata: { request_id: client.headers["dg-request-id"], model_info: { name: "earshot-scripted", arch: "base" } },
+      metadata: {
+        request_id: client.headers["dg-request-id"],
+        model_info: { name: "earshot-scripted", arch: "base" },
+      },
     });
 
     const [metadata] = client.ofType("Metadata");
     // model_info is keyed by model uuid: compare its values' shape, not the uuid itself.
-    const byModel = (message: Json | undefined) => ({ ...message, model_info: Object.values(message?.model_info as Json) });
+    const byModel = (message: Json | undefined) => ({
+      ...message,
+      model_info: Object.values(message?.model_info as Json),
+    });
     expect(keyShape(byModel(metadata))).toEqual(keyShape(byModel(fixture("Metadata.full.capture.json"))));
     expect(metadata).toMatchObject({
       transaction_key: "deprecated",
@@ -79,13 +89,24 @@ describe("results", () => {
 
   it("leaves punctuated_word out unless punctuate or smart_format is asked for", async () => {
     const { client } = await transcribe(LINEAR16, Buffer.concat([tone(0.8), silence(0.1)]));
-    const [final] = client.ofType("Results") as Array<{ channel: { alternatives: Array<{ transcript: string; words: Json[] }> } }>;
+    const [final] = client.ofType("Results") as Array<{
+      channel: { alternatives: Array<{ transcript: string; words: Json[] }> };
+    }>;
     expect(final?.channel.alternatives[0]?.transcript).toBe("hello there");
-    expect(Object.keys(final?.channel.alternatives[0]?.words[0] ?? {})).toEqual(["word", "start", "end", "confidence"]);
+    expect(Object.keys(final?.channel.alternatives[0]?.words[0] ?? {})).toEqual([
+      "word",
+      "start",
+      "end",
+      "confidence",
+    ]);
   });
 
   it("sends interim results about once per second of audio", async () => {
-    const { client } = await transcribe(`${LINEAR16}&interim_results=true&smart_format=true`, tone(2.5), "a b c d e f g");
+    const { client } = await transcribe(
+      `${LINEAR16}&interim_results=true&smart_format=true`,
+      tone(2.5),
+      "a b c d e f g",
+    );
     const interims = client.messages.filter((message) => message.is_final === false);
     expect(keyShape(interims[1])).toEqual(keyShape(fixture("Results.interim-words.capture.json")));
     expect(interims.map((message) => [message.start, message.duration])).toEqual([
@@ -100,7 +121,11 @@ describe("results", () => {
     const { client } = await transcribe(`${LINEAR16}&interim_results=true`, silence(1.0));
     const [interim] = client.messages.filter((message) => message.is_final === false);
     expect(keyShape(interim)).toEqual(keyShape(fixture("Results.interim-empty.capture.json")));
-    expect(interim).toMatchObject({ start: 0, duration: 1, channel: { alternatives: [{ transcript: "", confidence: 0, words: [] }] } });
+    expect(interim).toMatchObject({
+      start: 0,
+      duration: 1,
+      channel: { alternatives: [{ transcript: "", confidence: 0, words: [] }] },
+    });
   });
 
   it("marks endpoints speech_final after `endpointing` ms of silence, never with endpointing=false", async () => {
@@ -113,7 +138,9 @@ describe("results", () => {
     ]);
     await server?.close();
     const withoutEndpointing = await transcribe(`${LINEAR16}&endpointing=false`, audio, "a b c d");
-    const speechFinals = withoutEndpointing.client.messages.filter((message) => message.speech_final === true);
+    const speechFinals = withoutEndpointing.client.messages.filter(
+      (message) => message.speech_final === true,
+    );
     expect(speechFinals).toEqual([]);
     expect(transcripts(withoutEndpointing.client.messages).join(" ").trim()).toBe("a b c d");
   });
@@ -124,12 +151,17 @@ describe("results", () => {
     const [utteranceEnd] = client.ofType("UtteranceEnd");
     expect(keyShape(utteranceEnd)).toEqual(keyShape(fixture("UtteranceEnd.docs-eos-guide.json")));
     expect(utteranceEnd).toEqual({ type: "UtteranceEnd", channel: [0, 1], last_word_end: 0.8 });
-    const order = client.messages.map((message) => (message.type === "Results" ? `Results:${message.is_final}` : message.type));
+    const order = client.messages.map((message) =>
+      message.type === "Results" ? `Results:${message.is_final}` : message.type,
+    );
     expect(order.indexOf("UtteranceEnd")).toBeGreaterThan(order.indexOf("Results:true"));
   });
 
   it("sends SpeechStarted with vad_events", async () => {
-    const { client } = await transcribe(`${LINEAR16}&vad_events=true`, Buffer.concat([silence(0.5), tone(0.5), silence(0.1)]));
+    const { client } = await transcribe(
+      `${LINEAR16}&vad_events=true`,
+      Buffer.concat([silence(0.5), tone(0.5), silence(0.1)]),
+    );
     const [started] = client.ofType("SpeechStarted");
     expect(keyShape(started)).toEqual(keyShape(fixture("SpeechStarted.docs.json")));
     expect(started).toEqual({ type: "SpeechStarted", channel: [0, 1], timestamp: 0.5 });
@@ -143,8 +175,12 @@ describe("results", () => {
     const right = Buffer.concat([silence(0.2), tone(0.4), silence(0.4)]);
     const query = "encoding=linear16&sample_rate=16000&channels=2&multichannel=true";
     const { client } = await transcribe(query, interleave(left, right), "left right");
-    const finals = client.messages.filter((message) => message.is_final === true && transcripts([message])[0] !== "");
-    const byChannel = new Map(finals.map((message) => [JSON.stringify(message.channel_index), transcripts([message])[0]]));
+    const finals = client.messages.filter(
+      (message) => message.is_final === true && transcripts([message])[0] !== "",
+    );
+    const byChannel = new Map(
+      finals.map((message) => [JSON.stringify(message.channel_index), transcripts([message])[0]]),
+    );
     expect(finals).toHaveLength(2);
     expect(byChannel.get("[0,2]")).toBe("left right");
     expect(byChannel.get("[1,2]")).toBe("left");
@@ -152,21 +188,34 @@ describe("results", () => {
   });
 
   it("downmixes channels to one stream without multichannel", async () => {
-    const { client } = await transcribe("encoding=linear16&sample_rate=16000&channels=2", interleave(tone(0.8), tone(0.8)), "a b");
-    expect(new Set(client.ofType("Results").map((message) => JSON.stringify(message.channel_index)))).toEqual(new Set(["[0,1]"]));
+    const { client } = await transcribe(
+      "encoding=linear16&sample_rate=16000&channels=2",
+      interleave(tone(0.8), tone(0.8)),
+      "a b",
+    );
+    expect(new Set(client.ofType("Results").map((message) => JSON.stringify(message.channel_index)))).toEqual(
+      new Set(["[0,1]"]),
+    );
     expect(transcripts(client.messages).join(" ").trim()).toBe("a b");
   });
 
   it("echoes extra in metadata.extra, placed as on the wire", async () => {
-    const { client } = await transcribe(`${LINEAR16}&extra=example:param`, Buffer.concat([tone(0.4), silence(0.1)]));
+    const { client } = await transcribe(
+      `${LINEAR16}&extra=example:param`,
+      Buffer.concat([tone(0.4), silence(0.1)]),
+    );
     const [result] = client.ofType("Results") as Array<{ metadata: Json }>;
-    expect(keyShape({ metadata: result?.metadata })).toEqual(keyShape(fixture("Results.metadata-with-extra.fragment.json")));
+    expect(keyShape({ metadata: result?.metadata })).toEqual(
+      keyShape(fixture("Results.metadata-with-extra.fragment.json")),
+    );
     expect(result?.metadata.extra).toEqual({ example: "param" });
   });
 
   it("reports the requested model's arch and a stable model uuid", async () => {
     const first = await transcribe(`${LINEAR16}&model=nova-3`, Buffer.concat([tone(0.4), silence(0.1)]));
-    const [result] = first.client.ofType("Results") as Array<{ metadata: { model_uuid: string; model_info: Json } }>;
+    const [result] = first.client.ofType("Results") as Array<{
+      metadata: { model_uuid: string; model_info: Json };
+    }>;
     expect(result?.metadata.model_info).toMatchObject({ name: "earshot-scripted", arch: "nova-3" });
     const second = await connect((server as LocalServer).url, `${LINEAR16}&model=nova-3`);
     await sendAudio(second.ws, Buffer.concat([tone(0.4), silence(0.1)]));
@@ -187,19 +236,29 @@ describe("audio formats", () => {
     await sendAudio(client.ws, audio, 1_001);
     await sendText(client.ws, '{"type":"CloseStream"}');
     await client.closed;
-    const strip = (messages: Json[]) => messages.filter((m) => m.type === "Results").map((m) => JSON.stringify(m.channel));
+    const strip = (messages: Json[]) =>
+      messages.filter((m) => m.type === "Results").map((m) => JSON.stringify(m.channel));
     expect(strip(client.messages)).toEqual(strip(aligned.client.messages));
   });
 
   it("decodes mulaw and alaw", async () => {
     // 0x80/0x00 are the loudest μ-law codes, 0xff is zero; 0xaa/0x2a and 0xd5 likewise for A-law.
-    const loud = (a: number, b: number, seconds: number) => Buffer.from(Array.from({ length: 8_000 * seconds }, (_, i) => (i % 2 ? a : b)));
+    const loud = (a: number, b: number, seconds: number) =>
+      Buffer.from(Array.from({ length: 8_000 * seconds }, (_, i) => (i % 2 ? a : b)));
     const quiet = (code: number, seconds: number) => Buffer.alloc(8_000 * seconds, code);
-    const mulaw = await transcribe("encoding=mulaw&sample_rate=8000", Buffer.concat([loud(0x80, 0x00, 0.8), quiet(0xff, 0.1)]), "mu law");
+    const mulaw = await transcribe(
+      "encoding=mulaw&sample_rate=8000",
+      Buffer.concat([loud(0x80, 0x00, 0.8), quiet(0xff, 0.1)]),
+      "mu law",
+    );
     expect(transcripts(mulaw.client.messages)[0]).toBe("mu law");
     expect(mulaw.client.ofType("Metadata")[0]).toMatchObject({ duration: 0.9 });
     await server?.close();
-    const alaw = await transcribe("encoding=alaw&sample_rate=8000", Buffer.concat([loud(0xaa, 0x2a, 0.8), quiet(0xd5, 0.1)]), "a law");
+    const alaw = await transcribe(
+      "encoding=alaw&sample_rate=8000",
+      Buffer.concat([loud(0xaa, 0x2a, 0.8), quiet(0xd5, 0.1)]),
+      "a law",
+    );
     expect(transcripts(alaw.client.messages)[0]).toBe("a law");
   });
 

@@ -107,7 +107,13 @@ export class AudioDecoder {
     if (bytes.length >= 12 && ascii(bytes, 8, 12) !== "WAVE") {
       throw new AudioDecodeError("a RIFF container that is not WAVE");
     }
-    const info = readWavHeader(bytes);
+    let info: ReturnType<typeof readWavHeader>;
+    try {
+      info = readWavHeader(bytes);
+    } catch (error) {
+      // core refuses WAV layouts it cannot describe (24-bit PCM, compressed formats, …).
+      throw new AudioDecodeError(error instanceof Error ? error.message : "the WAV header is invalid");
+    }
     if (info === undefined) {
       if (bytes.length > MAX_HEADER_BYTES)
         throw new AudioDecodeError("the WAV header is incomplete or invalid");
