@@ -5,6 +5,7 @@
 import { wordErrorRate } from "@earshot/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, EngineEvent } from "../src/engine.ts";
+import { liveDecoderThreads } from "../src/engines/pocketsphinx/decoder-thread.ts";
 import { pocketsphinxEngine } from "../src/engines/pocketsphinx/index.ts";
 import { readRecording, readSentences } from "./helpers/flite.ts";
 import { finalWords, transcribe } from "./helpers/run-engine.ts";
@@ -44,12 +45,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
+  // Closing the engine ends every decoder thread (and frees its native decoder).
+  expect(liveDecoderThreads()).toBe(0);
 });
 
 describe("pocketsphinx engine on the bundled recording (16 kHz)", () => {
   it("recognises the recording with a word error rate of at most 10 %", () => {
     const wer = wordErrorRate(recording.reference, finalWords(events));
-    console.info(`bundled recording: WER ${(wer.rate * 100).toFixed(1)} % (${wer.errors}/${wer.referenceWords})`);
+    console.info(
+      `bundled recording: WER ${(wer.rate * 100).toFixed(1)} % (${wer.errors}/${wer.referenceWords})`,
+    );
     expect(wer.rate).toBeLessThanOrEqual(0.1);
   });
 
@@ -59,7 +64,10 @@ describe("pocketsphinx engine on the bundled recording (16 kHz)", () => {
     expect(endpointed).toHaveLength(sentences.length);
     for (const [index, final] of endpointed.entries()) {
       // Each endpointed utterance is one sentence, give or take a misrecognised word.
-      const wer = wordErrorRate(sentences[index] ?? "", final.words.map((word) => word.word));
+      const wer = wordErrorRate(
+        sentences[index] ?? "",
+        final.words.map((word) => word.word),
+      );
       expect(wer.rate).toBeLessThanOrEqual(0.4);
     }
     // The flush at the end closes the trailing silence without an endpoint.
@@ -127,7 +135,9 @@ describe("pocketsphinx engine on the bundled recording (16 kHz)", () => {
     }
     expect(utterancesWithInterims).toBe(sentences.length);
     // Interims are throttled to at most one per 0.5 s of audio.
-    const interimEnds = events.filter((event): event is Interim => event.type === "interim").map((e) => e.end);
+    const interimEnds = events
+      .filter((event): event is Interim => event.type === "interim")
+      .map((e) => e.end);
     for (let i = 1; i < interimEnds.length; i++) {
       expect((interimEnds[i] ?? 0) - (interimEnds[i - 1] ?? 0)).toBeGreaterThanOrEqual(0.5 - 1e-9);
     }
@@ -138,9 +148,13 @@ describe("pocketsphinx engine on the bundled recording (16 kHz)", () => {
     const starts = events.filter((event) => event.type === "speech-started");
     expect(starts.length).toBeGreaterThanOrEqual(sentences.length);
     for (const final of finals) {
-      const before = events.slice(0, events.indexOf(final)).filter((event) => event.type === "speech-started");
+      const before = events
+        .slice(0, events.indexOf(final))
+        .filter((event) => event.type === "speech-started");
       const last = before.at(-1);
-      expect(last?.type === "speech-started" && last.timestamp).toBeLessThanOrEqual(final.words[0]?.start ?? 0);
+      expect(last?.type === "speech-started" && last.timestamp).toBeLessThanOrEqual(
+        final.words[0]?.start ?? 0,
+      );
     }
   });
 });
@@ -155,7 +169,9 @@ describe("pocketsphinx engine streams", () => {
 
   it("finalize ends the utterance mid-sentence and resolves after its final; the stream then goes on", async () => {
     const seen: EngineEvent[] = [];
-    const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) => seen.push(event));
+    const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) =>
+      seen.push(event),
+    );
     // 2.1 s is in the middle of "good morning and welcome to the weather report for today".
     const cut = Math.round(2.1 * 16_000);
     stream.write(recording.samples.slice(0, cut));
@@ -171,7 +187,9 @@ describe("pocketsphinx engine streams", () => {
     const finals = seen.filter((event): event is Final => event.type === "final");
     // Times go on from the stream's start after the cut.
     expect(finals[1]?.start).toBeCloseTo(2.1, 6);
-    expect(finals.flatMap((final) => final.words).every((word) => word.start >= 0 && word.end <= 9)).toBe(true);
+    expect(finals.flatMap((final) => final.words).every((word) => word.start >= 0 && word.end <= 9)).toBe(
+      true,
+    );
     expect(finalWords(seen).join(" ")).toContain("from the west during the afternoon");
   });
 
@@ -182,13 +200,17 @@ describe("pocketsphinx engine streams", () => {
     expect(wordErrorRate(sentences[0] ?? "", finalWords(a ?? [])).rate).toBeLessThanOrEqual(0.2);
     expect(wordErrorRate(sentences[2] ?? "", finalWords(b ?? [])).rate).toBeLessThanOrEqual(0.2);
     // Times are per stream: the third sentence, sent alone, starts near 0.
-    const firstWord = (b ?? []).find((event): event is Final => event.type === "final" && event.words.length > 0);
+    const firstWord = (b ?? []).find(
+      (event): event is Final => event.type === "final" && event.words.length > 0,
+    );
     expect(firstWord?.words[0]?.start).toBeLessThan(1);
   });
 
   it("a closed stream emits nothing more, and its decoder serves the next stream from time 0", async () => {
     const seen: EngineEvent[] = [];
-    const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) => seen.push(event));
+    const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) =>
+      seen.push(event),
+    );
     stream.write(recording.samples.slice(0, 8 * 16_000));
     stream.close();
     const next = await transcribe(engine, recording.samples.subarray(0, 4 * 16_000), { options: {} });

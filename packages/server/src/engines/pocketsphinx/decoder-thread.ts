@@ -35,6 +35,13 @@ function unavailable(stage: "koffi" | "library" | "model", message: string, data
   }
 }
 
+let liveThreads = 0;
+
+/** Decoder threads that have started and not yet exited (for leak checks). */
+export function liveDecoderThreads(): number {
+  return liveThreads;
+}
+
 /** One worker thread holding one native decoder. */
 export class DecoderThread {
   /** Resolves once the model is loaded; rejects with {@link PocketsphinxUnavailableError}. */
@@ -54,6 +61,7 @@ export class DecoderThread {
 
   constructor(data: DecoderWorkerData) {
     this.#worker = new Worker(decoderWorkerSource(), { eval: true, workerData: data });
+    liveThreads += 1;
     // Idle decoders must not keep a process alive; a leased one is referenced (see lease()).
     this.#worker.unref();
     let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
@@ -92,6 +100,7 @@ export class DecoderThread {
     });
     this.#exited = new Promise<void>((resolve) => {
       this.#worker.once("exit", (code) => {
+        liveThreads -= 1;
         this.#alive = false;
         const error = this.#exitError ?? new Error(`pocketsphinx decoder thread exited (code ${code})`);
         settle?.reject(error);
