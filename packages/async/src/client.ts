@@ -9,7 +9,6 @@ import {
   CallbackError,
   type ClientOptions,
   type CloseReport,
-  type EarshotError,
   type LiveOptions,
   LiveSession,
   type MetadataMessage,
@@ -234,6 +233,7 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
    * Ends the stream gracefully: CloseStream goes out behind everything queued, the server
    * flushes its last final results and `Metadata`, then closes. Resolves with that `Metadata`
    * after every message has been delivered (events fired, iterators fed) and `Close` fired.
+   * Before `start()` there is nothing to finish: it resolves `undefined` at once.
    *
    * @throws TimeoutError (`ERR_FINISH_TIMEOUT`) when the server does not close in time (the
    *   socket is closed); AbortedError when `signal` aborts (the socket is closed at once).
@@ -305,6 +305,15 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
    * Every server message from now on, narrowable by `type`. Each iterator has its own bounded
    * buffer; `break` detaches it without closing the stream. Iteration ends after `Metadata`
    * on a normal finish; a failed stream delivers what arrived, then rejects with its error.
+   * Iterators may be created before `start()`, to see messages a server sends right on open.
+   *
+   * @example
+   * ```ts
+   * for await (const message of client) {
+   *   if (message.type === "Results" && message.is_final) console.log(message.channel.alternatives[0]?.transcript);
+   *   if (message.type === "UtteranceEnd") console.log("--");
+   * }
+   * ```
    */
   [Symbol.asyncIterator](): MessageSubscription<ServerMessage> {
     return this.#hub.subscribe();
@@ -340,18 +349,15 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
 
   #closed(report: CloseReport): void {
     this.#hub.end(report.error);
-    if (report.error !== undefined) this.#emitError(report.error);
+    if (report.error !== undefined) this.#handlers.emit("error", report.error);
     this.#handlers.emit("close", report);
-  }
-
-  #emitError(error: EarshotError): void {
-    this.#handlers.emit("error", error);
   }
 
   #handlerThrew(event: LiveTranscriptionEvent, thrown: unknown): void {
     const error = new CallbackError(event, { cause: thrown });
-    // An Error handler that throws must not feed itself: it becomes a process warning instead.
-    if (event === "error") process.emitWarning(error);
-    else this.#emitError(error);
+    // An Error handler that throws must not feed itself, and nothing may follow Close: those
+    // two become process warnings instead.
+    if (event === "error" || event === "close") process.emitWarning(error);
+    else this.#handlers.emit("error", error);
   }
 }

@@ -225,12 +225,14 @@ describe("abort and refusal", () => {
       expect(seen.closes[0]?.error).toBeInstanceOf(AbortedError);
     });
 
-    it("Symbol.asyncDispose finishes gracefully when open", async () => {
-      const client = new AsyncLiveClient({ url: slow.url, apiKey: "test-key" });
-      const seen = watch(client);
-      await client.start(LINEAR16);
-      await client.send(Buffer.concat([tone(0.5), silence(0.2)]));
-      await client[Symbol.asyncDispose]();
+    it("await using finishes gracefully when the block ends", async () => {
+      let seen: ReturnType<typeof watch> | undefined;
+      {
+        await using client = new AsyncLiveClient({ url: slow.url, apiKey: "test-key" });
+        seen = watch(client);
+        await client.start(LINEAR16);
+        await client.send(Buffer.concat([tone(0.5), silence(0.2)]));
+      }
       expect(seen.closes).toHaveLength(1);
       expect(seen.closes[0]?.code).toBe(1000);
       expect(seen.errors).toEqual([]);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { inspect } from "node:util";
 import type { CloseReport, EarshotError, ServerMessage } from "@earshot/core";
 import { CallbackError, StateError } from "@earshot/core";
 import { type LocalServer, scriptedEngine, startServer } from "@earshot/server";
@@ -117,6 +118,43 @@ describe("the full flow", () => {
     expect(errors[0]?.cause).toEqual(new Error("user bug"));
     expect(errorHandlerCalls).toBe(1);
     expect(warnings.some((warning) => warning instanceof CallbackError)).toBe(true);
+  });
+
+  it("a Close handler that throws becomes a process warning: nothing follows Close", async () => {
+    const client = new AsyncLiveClient({ url: server.url, apiKey: "test-key" });
+    const after: string[] = [];
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      client.on("close", () => {
+        throw new Error("close handler bug");
+      });
+      client.on("close", () => after.push("second close handler"));
+      client.on("error", (error) => after.push(`error ${error.code}`));
+      await client.start(LINEAR16);
+      await client.finish();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(after).toEqual(["second close handler"]);
+    expect(warnings.filter((warning) => warning instanceof CallbackError)).toHaveLength(1);
+  });
+
+  it("never shows the API key: not in util.inspect of the client, not in its errors", async () => {
+    const secret = "dg-secret-key-0123456789";
+    const refusing = await startServer({ apiKeys: ["another-key"] });
+    try {
+      const client = new AsyncLiveClient({ url: refusing.url, apiKey: secret });
+      expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(secret);
+      const failure = await client.start(LINEAR16).catch((error: unknown) => error);
+      expect((failure as EarshotError).code).toBe("ERR_HANDSHAKE_REFUSED");
+      expect(inspect(failure, { depth: 10 })).not.toContain(secret);
+      expect(JSON.stringify(failure)).not.toContain(secret);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it("on/once/off: once runs once, off removes", async () => {
