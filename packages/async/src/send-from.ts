@@ -87,6 +87,11 @@ export async function sendFrom(
   sink: AudioSink,
 ): Promise<void> {
   const { pace = "none", signal, clock } = options;
+  if (pace !== "realtime" && pace !== "none") {
+    throw new OptionsError([
+      { option: "pace", message: `must be "realtime" or "none", not ${JSON.stringify(pace)}` },
+    ]);
+  }
   if (signal?.aborted) throw abortedError(signal, "sendFrom()");
   const iterator = iterateAudio(source);
   let ended = false;

@@ -153,6 +153,16 @@ describe("realtime pacing", () => {
     expect(clock.elapsed).toBeGreaterThanOrEqual(2000 - 250 - 100);
   });
 
+  it("refuses a pace it does not know", async () => {
+    await expect(
+      sendFrom(
+        [Buffer.alloc(64, 1)],
+        { pace: "fast" as never },
+        { liveOptions: LINEAR16, send: async () => {} },
+      ),
+    ).rejects.toBeInstanceOf(OptionsError);
+  });
+
   it("refuses realtime pacing when the rate cannot be known", async () => {
     await expect(
       sendFrom([Buffer.alloc(64, 1)], { pace: "realtime" }, { liveOptions: {}, send: async () => {} }),

@@ -92,6 +92,29 @@ describe("a consumer that never reads", () => {
     );
   }, 90_000);
 
+  it("honours iteratorBounds from the client options", async () => {
+    const small = await startServer({ faults: { flood: { count: 2_000 } } });
+    try {
+      const client = new AsyncLiveClient({
+        url: small.url,
+        apiKey: "test-key",
+        iteratorBounds: { maxMessages: 50 },
+      });
+      let received = 0;
+      client.on("Results", () => received++);
+      const unread = client.finals();
+      await client.start({ encoding: "linear16", sample_rate: 16_000 });
+      await waitFor(() => received >= 2_000, "2000 Results", { timeoutMs: 30_000 });
+      expect(unread.buffered).toBe(0);
+      const failure = await unread.next().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(SlowConsumerError);
+      expect((failure as SlowConsumerError).limit).toBe(50);
+      await client.finish();
+    } finally {
+      await small.close();
+    }
+  });
+
   it("a client nobody iterates buffers nothing", async () => {
     const client = new AsyncLiveClient({ url: server.url, apiKey: "test-key" });
     let received = 0;
