@@ -74,49 +74,62 @@ async function transferSend() {
   return ns;
 }
 
-async function rawWsDelivery(url) {
-  const ws = new WebSocket(`${url}/v1/listen?tag=flood:${EVENTS}`);
-  let count = 0;
-  let first = 0n;
+/**
+ * Times how fast this thread works through `total` events that piled up while it was blocked:
+ * returns a `count(when)` to call from the handler and `result()` once all arrived. Events
+ * handled before the block ended (some may come with the open) are not counted.
+ */
+function pileTimer(total) {
+  let unblockedAt = 0n;
+  let seen = 0;
+  let counted = 0;
   let last = 0n;
-  const done = new Promise((resolve) => {
-    ws.on("message", (data) => {
-      const message = JSON.parse(data.toString());
-      if (message.type !== "Results") return;
-      if (count === 0) first = process.hrtime.bigint();
-      if (++count === EVENTS) {
+  let resolve;
+  const done = new Promise((r) => {
+    resolve = r;
+  });
+  return {
+    done,
+    unblocked() {
+      unblockedAt = process.hrtime.bigint();
+    },
+    count() {
+      seen++;
+      if (unblockedAt !== 0n) counted++;
+      if (seen === total) {
         last = process.hrtime.bigint();
         resolve();
       }
-    });
+    },
+    nsPerEvent: () => Number(last - unblockedAt) / counted,
+  };
+}
+
+async function rawWsDelivery(url) {
+  const ws = new WebSocket(`${url}/v1/listen?tag=flood:${EVENTS}`);
+  const timer = pileTimer(EVENTS);
+  ws.on("message", (data) => {
+    if (JSON.parse(data.toString()).type === "Results") timer.count();
   });
   await once(ws, "open");
   block(1_000); // let every message arrive in the socket's buffer
-  await done;
+  timer.unblocked();
+  await timer.done;
   ws.close();
   await once(ws, "close");
-  return Number(last - first) / (EVENTS - 1);
+  return timer.nsPerEvent();
 }
 
 async function liveClientDelivery(url) {
   const client = new LiveClient({ url, maxBufferedEvents: EVENTS * 2 });
-  let count = 0;
-  let first = 0n;
-  let last = 0n;
-  const done = new Promise((resolve) => {
-    client.on(LiveTranscriptionEvents.Transcript, () => {
-      if (count === 0) first = process.hrtime.bigint();
-      if (++count === EVENTS) {
-        last = process.hrtime.bigint();
-        resolve();
-      }
-    });
-  });
+  const timer = pileTimer(EVENTS);
+  client.on(LiveTranscriptionEvents.Transcript, () => timer.count());
   if (!client.start({ ...PCM, tag: [`flood:${EVENTS}`] })) throw new Error("LiveClient did not open");
   block(1_000); // the engine receives and posts every message meanwhile
-  await done;
+  timer.unblocked();
+  await timer.done;
   client.finish();
-  return Number(last - first) / (EVENTS - 1);
+  return timer.nsPerEvent();
 }
 
 async function measure(name, fn) {

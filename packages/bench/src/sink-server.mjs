@@ -1,7 +1,10 @@
 // A minimal /v1/listen endpoint for benchmarks: it discards audio (so only the client's cost is
 // measured, not a recognizer's), answers CloseStream with Metadata + 1000, and, when the query
-// has tag=flood:N, sends N Results messages right after the upgrade.
+// has tag=flood:N, sends N Results messages right after the upgrade. It runs on its own thread:
+// LiveClient blocks the caller's thread in start()/finish(), as a remote server would not mind.
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { WebSocketServer } from "ws";
 
 const RESULTS = JSON.stringify({
@@ -33,7 +36,7 @@ const RESULTS = JSON.stringify({
   },
 });
 
-export async function startSinkServer() {
+async function serve() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   wss.on("headers", (headers) => headers.push(`dg-request-id: ${randomUUID()}`));
   wss.on("connection", (ws, request) => {
@@ -68,5 +71,27 @@ export async function startSinkServer() {
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());
       }),
+  };
+}
+
+if (!isMainThread) {
+  const server = await serve();
+  parentPort.postMessage(server.url);
+  parentPort.once("message", async () => {
+    await server.close();
+    parentPort.close();
+  });
+}
+
+/** Starts the sink on a worker thread; resolves with its url and a close(). */
+export async function startSinkServer() {
+  const worker = new Worker(new URL(import.meta.url));
+  const [url] = await once(worker, "message");
+  return {
+    url,
+    async close() {
+      worker.postMessage("close");
+      await once(worker, "exit");
+    },
   };
 }

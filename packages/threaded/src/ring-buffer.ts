@@ -170,6 +170,10 @@ export class RingReader {
    */
   async waitForRecords(): Promise<void> {
     const { header } = this.#v;
+    // A producer in full flow writes again within microseconds: look once more after one turn
+    // of the event loop before sleeping, so a burst does not pay a cross-thread wake per record.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (Atomics.load(header, Slot.Write) >>> 0 !== this.#read) return;
     Atomics.store(header, Slot.ReaderSleeping, 1);
     const write = Atomics.load(header, Slot.Write);
     if (write >>> 0 === this.#read) {
