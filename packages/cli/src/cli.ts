@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { parseListenArgs } from "./args.ts";
 import { describeError } from "./describe-error.ts";
 import { type CliIo, listen } from "./listen.ts";
+import { serve } from "./serve.ts";
 import { listenUsage, mainUsage } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -43,6 +44,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         return await listen(args, io);
       }
+      case "serve":
+        return await serve(rest, io);
       default:
         throw new UsageError(`unknown command '${command}' (try: earshot listen <file>, earshot --help)`);
     }
