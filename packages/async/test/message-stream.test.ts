@@ -41,6 +41,20 @@ describe("MessageHub fan-out", () => {
     await expect(pending).resolves.toMatchObject({ done: false, value: { type: "Results" } });
   });
 
+  it("serves concurrent next() calls in call order", async () => {
+    const hub = new MessageHub();
+    const iterator = hub.subscribe();
+    const first = iterator.next();
+    const second = iterator.next();
+    const third = iterator.next();
+    hub.publish(results({ transcript: "a" }), 10);
+    hub.publish(metadata(), 10);
+    hub.end();
+    await expect(first).resolves.toMatchObject({ value: { type: "Results" } });
+    await expect(second).resolves.toMatchObject({ value: { type: "Metadata" } });
+    await expect(third).resolves.toEqual({ value: undefined, done: true });
+  });
+
   it("delivers what arrived before a failure, then rejects once with the error, then is done", async () => {
     const hub = new MessageHub();
     const iterator = hub.subscribe();
