@@ -33,6 +33,8 @@ export class HostedSession {
   readonly #maxBufferedEvents: number;
   #session: LiveSession | undefined;
   #closed = false;
+  /** Set when the engine closed the session because the application thread fell behind. */
+  #overflow: SlowConsumerError | undefined;
 
   constructor(request: OpenSessionRequest) {
     this.#port = request.port;
@@ -79,20 +81,21 @@ export class HostedSession {
   #checkBacklog(): void {
     const posted = Atomics.load(this.#header, Slot.EventsPosted);
     const taken = Atomics.load(this.#header, Slot.EventsTaken);
-    if (posted - taken > this.#maxBufferedEvents) {
-      this.#session?.abort(
-        new SlowConsumerError(
-          this.#maxBufferedEvents,
-          `More than ${this.#maxBufferedEvents} events waited for the application thread; the stream was closed. Keep the thread free more often, or raise maxBufferedEvents.`,
-        ),
+    if (posted - taken > this.#maxBufferedEvents && this.#overflow === undefined) {
+      this.#overflow = new SlowConsumerError(
+        this.#maxBufferedEvents,
+        `More than ${this.#maxBufferedEvents} events waited for the application thread, so the stream was closed. Keep the thread free more often, or raise maxBufferedEvents.`,
       );
+      this.#session?.abort(this.#overflow);
     }
   }
 
   #finish(report: CloseReport): void {
     if (this.#closed) return;
     this.#closed = true;
-    const { error, ...rest } = report;
+    // The report of our own abort says "aborted"; the reason the application needs is the overflow.
+    const { error: reported, ...rest } = report;
+    const error = this.#overflow ?? reported;
     this.#post({
       t: "close",
       report: error === undefined ? rest : { ...rest, error: serializeError(error) },

@@ -9,6 +9,8 @@ import type { ServerOptions } from "@earshot/server";
 /** A local server running on its own thread. */
 export interface ServerThread {
   readonly url: string;
+  /** Resumes reading on sessions paused by `stopReadingAfterBytes`. */
+  resumeReading(): void;
   /** Closes the server and ends its thread. */
   close(): Promise<void>;
 }
@@ -24,6 +26,9 @@ export async function startServerThread(options: Omit<ServerOptions, "engine"> =
   ])) as [{ url: string }];
   return {
     url: ready.url,
+    resumeReading() {
+      worker.postMessage("resume");
+    },
     async close() {
       const exited = once(worker, "exit");
       worker.postMessage("close");
