@@ -2,9 +2,19 @@
 /** The `earshot-server` executable. */
 import { runCli } from "./cli.ts";
 
-const run = await runCli(process.argv.slice(2), {
+// No top-level await: this file is also built as CommonJS.
+runCli(process.argv.slice(2), {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   signals: process,
-});
-process.exitCode = await run.done;
+})
+  .then((run) => run.done)
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`earshot-server: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -157,6 +157,20 @@ describe("results", () => {
     expect(order.indexOf("UtteranceEnd")).toBeGreaterThan(order.indexOf("Results:true"));
   });
 
+  it("sends no UtteranceEnd while speech goes on, nor for a pause shorter than utterance_end_ms", async () => {
+    const query = `${LINEAR16}&interim_results=true&utterance_end_ms=1000`;
+    // One frame holding long speech, a 0.5 s pause, more speech, then a long silence.
+    const audio = Buffer.concat([tone(3.2), silence(0.5), tone(0.8), silence(1.2)]);
+    server = await startServer({ engine: scriptedEngine({ transcript: "a b c d e f g h i j" }) });
+    const client = await connect(server.url, query);
+    await sendAudio(client.ws, audio, audio.length);
+    await sendText(client.ws, '{"type":"CloseStream"}');
+    await client.closed;
+    expect(client.ofType("UtteranceEnd")).toEqual([
+      { type: "UtteranceEnd", channel: [0, 1], last_word_end: 4.5 },
+    ]);
+  });
+
   it("sends SpeechStarted with vad_events", async () => {
     const { client } = await transcribe(
       `${LINEAR16}&vad_events=true`,

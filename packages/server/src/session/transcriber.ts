@@ -130,6 +130,8 @@ export class Transcriber {
     const channel: [number, number] = [state.index, this.#channels.length];
     switch (event.type) {
       case "speech-started":
+        // Speech again: no UtteranceEnd until this speech has been finalised.
+        state.utteranceEndDue = false;
         if (options.vad_events === true) send(speechStartedMessage(channel, event.timestamp));
         return;
       case "interim":
@@ -166,14 +168,16 @@ export class Transcriber {
       }
     }
     const lastWord = event.words[event.words.length - 1];
-    if (lastWord !== undefined && lastWord.end >= state.lastWordEnd) {
-      state.lastWordEnd = lastWord.end;
-      state.utteranceEndDue = true;
-    }
-    this.#checkUtteranceEnd(state);
+    if (lastWord === undefined) return;
+    state.lastWordEnd = Math.max(state.lastWordEnd, lastWord.end);
+    // Words still being spoken (an interim) postpone the UtteranceEnd; a final makes it due.
+    state.utteranceEndDue = event.type === "final";
   }
 
-  /** UtteranceEnd once `utterance_end_ms` of audio has passed since the last word. */
+  /**
+   * UtteranceEnd once `utterance_end_ms` of audio has passed since the last finalised word.
+   * Checked after the engine has taken a frame, so speech later in the same frame counts.
+   */
   #checkUtteranceEnd(state: ChannelState): void {
     const gapMs = this.#init.options.utterance_end_ms;
     if (!state.utteranceEndDue || typeof gapMs !== "number") return;
