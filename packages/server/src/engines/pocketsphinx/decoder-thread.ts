@@ -4,7 +4,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { EngineEvent } from "../../engine.ts";
-import { PocketsphinxUnavailableError } from "./errors.ts";
+import { KOFFI_FIX, PocketsphinxUnavailableError } from "./errors.ts";
 import type { DecoderWorkerData, FromDecoderWorker, ToDecoderWorker } from "./worker-protocol.ts";
 import { decoderWorkerSource } from "./worker-source.ts";
 
@@ -21,9 +21,9 @@ const CLOSE_GRACE_MS = 2_000;
 function unavailable(stage: "koffi" | "library" | "model", message: string, data: DecoderWorkerData): Error {
   switch (stage) {
     case "koffi":
-      return new PocketsphinxUnavailableError(
-        `The koffi package (FFI) could not be loaded (${message}); reinstall @earshot/server's dependencies`,
-      );
+      return new PocketsphinxUnavailableError(`The koffi package (FFI) could not be loaded: ${message}`, {
+        fix: KOFFI_FIX,
+      });
     case "library":
       return new PocketsphinxUnavailableError(
         `The pocketsphinx library (${data.libraries.pocketsphinx}, ${data.libraries.sphinxbase}) could not be loaded: ${message}`,

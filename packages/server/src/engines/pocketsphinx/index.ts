@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import type { Engine, EngineEvent, EngineFactory, EngineStream, EngineStreamContext } from "../../engine.ts";
 import { DecoderPool } from "./decoder-pool.ts";
-import { PocketsphinxUnavailableError } from "./errors.ts";
+import { KOFFI_FIX, PocketsphinxUnavailableError } from "./errors.ts";
 import { DEFAULT_LIBRARIES, DEFAULT_MODEL_DIR, locateModel } from "./model.ts";
 import { PocketsphinxStream } from "./stream.ts";
 import { renderWarmupSpeech } from "./warmup.ts";
@@ -91,12 +91,14 @@ function positive(name: string, value: number | undefined, fallback: number, int
 
 function resolveKoffi(): string {
   try {
-    return createRequire(import.meta.url).resolve("koffi");
+    // CommonJS bundles have __filename; ES modules have import.meta.url.
+    const here = typeof __filename === "string" ? __filename : import.meta.url;
+    return createRequire(here).resolve("koffi");
   } catch (error) {
-    throw new PocketsphinxUnavailableError(
-      "The koffi package (FFI) is not installed; reinstall @earshot/server's dependencies",
-      { cause: error },
-    );
+    throw new PocketsphinxUnavailableError("The koffi package (FFI) is not installed", {
+      cause: error,
+      fix: KOFFI_FIX,
+    });
   }
 }
 
