@@ -50,6 +50,13 @@ describe("fault injection", () => {
     expect(await byBytes.closed).toEqual({ code: 4000, reason: "custom" });
   });
 
+  it("drops the connection when asked to close with a code that cannot be sent (1006)", async () => {
+    server = await startServer({ faults: { closeWith: { code: 1006, reason: "abnormal" } } });
+    const client = await connect(server.url, LINEAR16);
+    client.ws.on("error", () => {});
+    expect((await client.closed).code).toBe(1006);
+  });
+
   it("sends the planned raw text frames right after open", async () => {
     server = await startServer({ faults: { sendAfterOpen: ["{broken", '{"type":"Mystery","x":1}'] } });
     const client = await connect(server.url, LINEAR16);

@@ -132,7 +132,7 @@ export class ServerSession {
     for (const text of this.#faults.sendAfterOpen ?? []) this.#outbox.send(text);
     const plan = this.#faults.flood;
     if (plan !== undefined) {
-      void flood({
+      flood({
         ws: this.#ws,
         count: plan.count,
         intervalMs: plan.intervalMs,
@@ -140,7 +140,7 @@ export class ServerSession {
         message: (index) => JSON.stringify(this.#floodResult(index)),
         active: () => this.#phase === "open",
         closed: this.#closed,
-      });
+      }).catch((error: unknown) => this.#internalError(error));
     }
   }
 
@@ -239,7 +239,13 @@ export class ServerSession {
   async #closeAfterSending(code: number, reason: string): Promise<void> {
     this.#phase = this.#phase === "closed" ? "closed" : "closing";
     await this.#outbox.whenSent();
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.close(code, reason);
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    try {
+      this.#ws.close(code, fitReason(reason));
+    } catch {
+      // A code that cannot go on the wire (1005, 1006, 1015, …): what a client sees is a drop.
+      this.#ws.terminate();
+    }
   }
 
   #sendMetadata(): void {
