@@ -130,6 +130,8 @@ export interface RingRecord {
 export class RingReader {
   readonly #v: RingViews;
   #read: number;
+  /** Set by {@link wake}: the engine's own thread wants the reader out of its wait for good. */
+  #woken = false;
 
   constructor(memory: SharedArrayBuffer) {
     this.#v = views(memory);
@@ -173,7 +175,7 @@ export class RingReader {
     // A producer in full flow writes again within microseconds: look once more after one turn
     // of the event loop before sleeping, so a burst does not pay a cross-thread wake per record.
     await new Promise((resolve) => setImmediate(resolve));
-    if (Atomics.load(header, Slot.Write) >>> 0 !== this.#read) return;
+    if (this.#woken || Atomics.load(header, Slot.Write) >>> 0 !== this.#read) return;
     Atomics.store(header, Slot.ReaderSleeping, 1);
     const write = Atomics.load(header, Slot.Write);
     if (write >>> 0 === this.#read) {
@@ -183,8 +185,11 @@ export class RingReader {
     Atomics.store(header, Slot.ReaderSleeping, 0);
   }
 
-  /** Wakes {@link waitForRecords} without a record, e.g. because the session closed. */
+  /** Wakes {@link waitForRecords} now and for good, e.g. because the session closed. */
   wake(): void {
+    // The flag covers a wake that lands while the reader is between its two looks (no waiter
+    // to notify yet): it would otherwise go to sleep for good.
+    this.#woken = true;
     Atomics.notify(this.#v.header, Slot.Write);
   }
 }
