@@ -6,6 +6,7 @@
  * run ten times faster (REPLAY_SPEED, RADIO_SPEED).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_TRANSCRIPT } from "@earshot/server";
@@ -13,6 +14,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 const examplesDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const recording = join(examplesDir, "audio", "recording.wav");
+const reference = wordsOf(readFileSync(join(examplesDir, "audio", "reference.txt"), "utf8"));
 const scriptWords = new Set(
   DEFAULT_TRANSCRIPT.toLowerCase()
     .replace(/[^a-z ]/g, "")
@@ -70,6 +72,20 @@ function runExample(name: string, env: Record<string, string> = {}, timeoutMs = 
   });
 }
 
+/** Word error rate: word-level edit distance over the reference's length. */
+function wordErrorRate(expected: readonly string[], heard: readonly string[]): number {
+  let previous = Array.from({ length: heard.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= expected.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= heard.length; j++) {
+      const substitution = (previous[j - 1] as number) + (expected[i - 1] === heard[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1));
+    }
+    previous = current;
+  }
+  return (previous[heard.length] as number) / Math.max(1, expected.length);
+}
+
 /** The words printed, lower-case, without punctuation or `[12.3s]` times. */
 function wordsOf(stdout: string): string[] {
   return stdout
@@ -94,5 +110,16 @@ describe("examples/speech-to-text/websocket", () => {
       expect(words.filter((word) => !scriptWords.has(word))).toEqual([]);
       expect(words).toContain("fox");
     },
+  );
+
+  // The real recognizer, as a user without a key runs them: the bundled recording's words.
+  it.each(["file", "microphone"])(
+    "%s with the default pocketsphinx engine prints the recording's words",
+    async (name) => {
+      const result = await runExample(name, { EARSHOT_ENGINE: "pocketsphinx", REPLAY_SPEED: "4" }, 60_000);
+      expect(result.code).toBe(0);
+      expect(wordErrorRate(reference, wordsOf(result.stdout))).toBeLessThanOrEqual(0.1);
+    },
+    70_000,
   );
 });

@@ -45,6 +45,17 @@ function checkOptions(options: LiveOptions): void {
 }
 
 /**
+ * How long finish() may wait for the server's last results. Audio sent faster than real time
+ * may still be queued at the recognizer when CloseStream goes out (the offline engine runs a few
+ * times faster than real time on one core, slower on a busy machine), so an unpaced stream gets
+ * the audio's own duration on top of the usual 10 s; unknown length, a minute.
+ */
+function finishTimeoutMs(pacing: "realtime" | "fast", durationSeconds: number | undefined): number {
+  if (pacing === "realtime") return 10_000;
+  return 10_000 + Math.ceil((durationSeconds ?? 50) * 1000);
+}
+
+/**
  * Runs one `earshot listen`.
  *
  * @example
@@ -114,18 +125,21 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
           color: !io.env.NO_COLOR,
         });
     renderer = output;
-    const createFace = args.face === "threaded" ? createThreadedFace : createAsyncFace;
-    const liveFace = createFace(connection.client, {
-      message: (message) => output.message(message),
-      // Fatal errors also reject start/send/finish, which is where they are reported (once).
-      error: () => {},
-    });
-    face = liveFace;
-    await liveFace.start(format.options);
-
     // Files default to real time on a terminal (captions at speaking pace) and to full speed
     // into a pipe; URLs, stdin and the microphone arrive at their own pace unless asked.
     const pacing = args.pacing ?? (source.kind === "file" && !json ? "realtime" : "fast");
+    const createFace = args.face === "threaded" ? createThreadedFace : createAsyncFace;
+    const liveFace = createFace(
+      { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, format.durationSeconds) },
+      {
+        message: (message) => output.message(message),
+        // Fatal errors also reject start/send/finish, which is where they are reported (once).
+        error: () => {},
+      },
+    );
+    face = liveFace;
+    await liveFace.start(format.options);
+
     const started = performance.now();
     let audioBytes = -format.headerBytes;
     for await (const frame of frames(sniffed.chunks, {

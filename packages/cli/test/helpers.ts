@@ -152,3 +152,26 @@ export function summarize(message: ServerMessage): Record<string, unknown> {
       return { type: message.type };
   }
 }
+
+/** Lower-case words without punctuation. */
+export function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9'\s]/g, " ")
+    .split(/\s+/)
+    .filter((word) => word !== "");
+}
+
+/** Word error rate: word-level edit distance over the reference's length. */
+export function wordErrorRate(reference: readonly string[], hypothesis: readonly string[]): number {
+  let previous = Array.from({ length: hypothesis.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= reference.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= hypothesis.length; j++) {
+      const substitution = (previous[j - 1] as number) + (reference[i - 1] === hypothesis[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1));
+    }
+    previous = current;
+  }
+  return (previous[hypothesis.length] as number) / Math.max(1, reference.length);
+}

@@ -3,9 +3,29 @@
  * its own thread and says so on stderr. (`--engine scripted` keeps this run quick and exact; the
  * default engine is pocketsphinx.)
  */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { silence, tone, wav } from "@earshot/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { killChildren, parseNdjson, runEarshot, summarize, tempDir, writeFile } from "./helpers.ts";
+import {
+  binPath,
+  cliEnv,
+  killChildren,
+  parseNdjson,
+  repoRoot,
+  runEarshot,
+  start,
+  summarize,
+  tempDir,
+  transcriptOf,
+  wordErrorRate,
+  words,
+  writeFile,
+} from "./helpers.ts";
+
+const recording = join(repoRoot, "examples", "audio", "recording.wav");
+const reference = words(readFileSync(join(repoRoot, "examples", "audio", "reference.txt"), "utf8"));
 
 let dir: { dir: string; remove: () => void };
 let wavPath: string;
@@ -52,6 +72,42 @@ describe("the embedded local server", () => {
       ]);
     },
   );
+
+  it("by default, real offline recognition (pocketsphinx) of the bundled recording", async () => {
+    const result = await runEarshot(["listen", recording, "--fast"], { timeoutMs: 60_000 }).done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("embedded local server (pocketsphinx engine)");
+    const messages = parseNdjson(result.stdout);
+    expect(messages.at(-1)?.type).toBe("Metadata");
+    const finals = messages.filter((message) => message.type === "Results" && message.is_final);
+    const heard = words(
+      finals.map((message) => (message.type === "Results" ? transcriptOf(message) : "")).join(" "),
+    );
+    // Seven sentences, each ended by the recognizer's silence detection.
+    expect(finals.filter((message) => message.type === "Results" && message.speech_final)).toHaveLength(7);
+    expect(wordErrorRate(reference, heard)).toBeLessThanOrEqual(0.1);
+  }, 70_000);
+
+  it("on a terminal: live captions of the bundled recording (the README's first command)", async () => {
+    const command = [process.execPath, binPath, "listen", recording, "--interim-results", "--speed", "4"]
+      .map((part) => `'${part}'`)
+      .join(" ");
+    const result = await start("script", ["-qfec", command, "/dev/null"], {
+      env: cliEnv(),
+      timeoutMs: 60_000,
+    }).done;
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .split(/\r?\n/)
+      .map((line) => line.split("\r\x1b[2K").at(-1)?.trim() ?? "")
+      .filter((line) => line !== "" && !line.startsWith("earshot:"));
+    expect(lines).toHaveLength(7);
+    expect(wordErrorRate(reference, words(lines.join(" ")))).toBeLessThanOrEqual(0.1);
+    // Interim words were drawn in place before the first final.
+    const firstFinal = result.stdout.indexOf(`${lines[0]}\r\n`);
+    expect(firstFinal).toBeGreaterThan(0);
+    expect(result.stdout.indexOf("good")).toBeLessThan(firstFinal);
+  }, 70_000);
 
   it("an engine the server does not know: one line, exit 1", async () => {
     const result = await runEarshot(["listen", wavPath, "--engine", "nonesuch"]).done;
