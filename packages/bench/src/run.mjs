@@ -17,7 +17,7 @@ import { startSinkServer } from "./sink-server.mjs";
 
 const CHUNK = Buffer.alloc(640, 7);
 const SENDS = Number(process.env.BENCH_SENDS ?? 20_000);
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000);
 const ROUNDS = 5;
 const PCM = { encoding: "linear16", sample_rate: 16_000 };
 
