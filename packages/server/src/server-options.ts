@@ -3,6 +3,7 @@
  * server misbehave on purpose.
  */
 import type { IncomingMessage } from "node:http";
+import type { Clock } from "@earshot/core";
 import type { EngineFactory } from "./engine.ts";
 
 /**
@@ -50,6 +51,11 @@ export interface ServerOptions {
   inactivityTimeoutMs?: number;
   /** Faults for every session, or a function choosing them per upgrade request. */
   faults?: FaultPlan | ((request: IncomingMessage) => FaultPlan | undefined);
+  /**
+   * Where session timers come from (inactivity timeout, fault delays), so a test can drive
+   * them with a fake clock. @default core's `systemClock` (real, unref'd timers)
+   */
+  clock?: Clock;
 }
 
 /** A running local server. */

@@ -72,6 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
         engine,
         inactivityTimeoutMs,
         faults: decision.faults,
+        clock: options.clock,
       });
       sessions.add(session);
       void session.closed.then(() => sessions.delete(session));

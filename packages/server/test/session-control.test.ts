@@ -1,6 +1,7 @@
 import { readFixture, silence, tone } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LocalServer, scriptedEngine, startServer } from "../src/index.ts";
+import { ManualClock } from "./helpers/manual-clock.ts";
 import { connect, type Json, keyShape, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 const LINEAR16 = "encoding=linear16&sample_rate=16000";
@@ -128,18 +129,47 @@ describe("closing", () => {
     });
   });
 
-  it("KeepAlive resets the inactivity timer", async () => {
-    server = await startServer({ inactivityTimeoutMs: 400 });
+  it("KeepAlive resets the inactivity timer (driven by a manual clock)", async () => {
+    const clock = new ManualClock();
+    server = await startServer({ clock });
     const client = await connect(server.url, LINEAR16);
-    // Ten KeepAlives 100 ms apart span 2.5 timeouts; each one re-arms the timer.
-    for (let i = 0; i < 10; i++) {
+    // An unknown type is answered with a Warning: once it arrives, every frame before it has been handled.
+    let probes = 0;
+    const handled = async () => client.waitForType("Warning", ++probes);
+    await sendText(client.ws, '{"type":"Probe"}');
+    await handled();
+    // Three KeepAlives 6 s apart span 18 s, nearly twice the 10 s default timeout.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(6_000);
       await sendText(client.ws, '{"type":"KeepAlive"}');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sendText(client.ws, '{"type":"Probe"}');
+      await handled();
     }
     expect(client.ws.readyState).toBe(client.ws.OPEN);
-    expect(client.messages).toEqual([]);
-    await sendText(client.ws, '{"type":"CloseStream"}');
-    expect((await client.closed).code).toBe(1000);
+    expect(client.ofType("Metadata")).toEqual([]);
+    clock.advance(9_999);
+    await sendText(client.ws, '{"type":"Probe"}');
+    await handled();
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    clock.advance(10_000);
+    expect(await client.closed).toEqual({ code: net0001.code, reason: net0001.reason });
+    expect(client.messages.at(-1)?.type).toBe("Metadata");
+    expect(clock.pending).toBe(0);
+  });
+
+  it("audio resets the inactivity timer too", async () => {
+    const clock = new ManualClock();
+    server = await startServer({ clock, inactivityTimeoutMs: 1_000 });
+    const client = await connect(server.url, `${LINEAR16}&interim_results=true`);
+    for (let i = 1; i <= 3; i++) {
+      clock.advance(900);
+      // One second of audio yields one interim Results: proof the frame was handled.
+      await sendAudio(client.ws, silence(1));
+      await client.waitForType("Results", i);
+    }
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    clock.advance(1_000);
+    expect((await client.closed).code).toBe(1011);
   });
 
   it("closes 1008 DATA-0000 when JSON arrives as a binary frame", async () => {

@@ -4,7 +4,7 @@
  * idle client gets Metadata and 1011 NET-0001; undecodable audio gets 1008 DATA-0000.
  */
 import { createHash, type Hash } from "node:crypto";
-import type { LiveOptions } from "@earshot/core";
+import type { Clock, LiveOptions } from "@earshot/core";
 import type { WebSocket } from "ws";
 import { AudioDecodeError, AudioDecoder } from "../audio/audio-decoder.ts";
 import {
@@ -38,6 +38,7 @@ export interface ServerSessionInit {
   readonly engine: Engine;
   readonly inactivityTimeoutMs: number;
   readonly faults: FaultPlan | undefined;
+  readonly clock: Clock | undefined;
 }
 
 type SessionPhase = "open" | "closing" | "closed";
@@ -48,7 +49,7 @@ export class ServerSession {
   readonly #options: LiveOptions;
   readonly #inactivityTimeoutMs: number;
   readonly #faults: FaultPlan;
-  readonly #timers = new SessionTimers();
+  readonly #timers: SessionTimers;
   readonly #outbox: Outbox;
   readonly #decoder: AudioDecoder;
   readonly #transcriber: Transcriber;
@@ -70,6 +71,7 @@ export class ServerSession {
     this.#options = init.options;
     this.#inactivityTimeoutMs = init.inactivityTimeoutMs;
     this.#faults = init.faults ?? {};
+    this.#timers = new SessionTimers(init.clock);
     this.#outbox = new Outbox(init.ws, this.#faults.responseDelayMs ?? 0, this.#timers);
     this.#decoder = new AudioDecoder({
       encoding: init.options.encoding,
