@@ -220,3 +220,52 @@ describe("pocketsphinx engine streams", () => {
     expect(firstFinal?.start).toBe(0);
   });
 });
+
+describe("pocketsphinx engine with every decoder busy", () => {
+  it("holds a stream's audio until a decoder frees up, then decodes it from time 0", async () => {
+    const small = await pocketsphinxEngine({ poolSize: 1, maxDecoders: 1, warmup: false })();
+    try {
+      const first: EngineEvent[] = [];
+      const second: EngineEvent[] = [];
+      const a = small.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) =>
+        first.push(event),
+      );
+      const b = small.createStream({ sampleRate: 16_000, channel: 0, options: {} }, (event) =>
+        second.push(event),
+      );
+      a.write(recording.samples.slice(0, Math.round(4.2 * 16_000)));
+      // The third sentence, alone; it waits while `a` holds the only decoder.
+      b.write(recording.samples.slice(Math.round(8.4 * 16_000), Math.round(12.6 * 16_000)));
+      await a.flush("close");
+      expect(second).toEqual([]);
+      a.close();
+      await b.flush("close");
+      b.close();
+      expect(wordErrorRate(sentences[0] ?? "", finalWords(first)).rate).toBeLessThanOrEqual(0.2);
+      expect(wordErrorRate(sentences[2] ?? "", finalWords(second)).rate).toBeLessThanOrEqual(0.2);
+      const firstFinal = second.find(
+        (event): event is Final => event.type === "final" && event.words.length > 0,
+      );
+      expect(firstFinal?.words[0]?.start).toBeLessThan(2);
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+
+  it("fails a waiting stream that piles up more than a minute of audio, instead of growing without bound", async () => {
+    const small = await pocketsphinxEngine({ poolSize: 1, maxDecoders: 1, warmup: false })();
+    try {
+      const holder = small.createStream({ sampleRate: 16_000, channel: 0, options: {} }, () => {});
+      holder.write(new Int16Array(1_600));
+      const waiting = small.createStream({ sampleRate: 16_000, channel: 0, options: {} }, () => {});
+      // Wait until the holder has really leased the decoder, so `waiting` must queue.
+      await holder.flush("finalize");
+      for (let i = 0; i < 61; i++) waiting.write(new Int16Array(16_000));
+      holder.close();
+      await expect(waiting.flush("close")).rejects.toThrow(/every decoder stayed busy.*raise maxDecoders/);
+      waiting.close();
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+});

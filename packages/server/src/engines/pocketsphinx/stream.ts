@@ -8,6 +8,9 @@ import type { DecoderPool } from "./decoder-pool.ts";
 import type { DecoderThread } from "./decoder-thread.ts";
 import { createResampler, type Resampler } from "./resample.ts";
 
+/** Audio held while every decoder is busy, beyond which the stream fails instead of growing. */
+const MAX_HELD_SAMPLES = 60 * 16_000;
+
 export class PocketsphinxStream implements EngineStream {
   readonly #pool: DecoderPool;
   readonly #emit: (event: EngineEvent) => void;
@@ -15,6 +18,7 @@ export class PocketsphinxStream implements EngineStream {
   readonly #lease: Promise<DecoderThread | undefined>;
   #thread: DecoderThread | undefined;
   #held: Int16Array[] = [];
+  #heldSamples = 0;
   #error: Error | undefined;
   #handlerError: Error | undefined;
   #closed = false;
@@ -89,8 +93,20 @@ export class PocketsphinxStream implements EngineStream {
 
   #send(samples: Int16Array): void {
     if (samples.length === 0) return;
-    if (this.#thread) this.#thread.write(samples);
-    else if (!this.#error) this.#held.push(samples);
+    if (this.#thread) {
+      this.#thread.write(samples);
+      return;
+    }
+    if (this.#error) return;
+    this.#heldSamples += samples.length;
+    if (this.#heldSamples > MAX_HELD_SAMPLES) {
+      this.#error = new Error(
+        "pocketsphinx: every decoder stayed busy for a minute of this stream's audio (raise maxDecoders)",
+      );
+      this.#held = [];
+      return;
+    }
+    this.#held.push(samples);
   }
 
   #deliver(event: EngineEvent): void {
