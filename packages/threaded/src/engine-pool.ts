@@ -18,6 +18,11 @@ export interface EngineLease {
   open(request: OpenSessionRequest): void;
   /** The session is over: the worker no longer counts it. */
   release(): void;
+  /**
+   * The session found its engine gone (its port closed with no close report): the worker is
+   * dying, so no new session may be placed on it, even before its 'exit' event arrives.
+   */
+  engineLost(): void;
 }
 
 interface PoolWorker {
@@ -28,7 +33,7 @@ interface PoolWorker {
 
 /** Figures about the pool, for monitoring and for tests that check nothing is left running. */
 export interface EnginePoolStats {
-  /** Engine worker threads running now. */
+  /** Engine worker threads running now (including any still shutting down). */
   readonly workers: number;
   /** Sessions those workers host. */
   readonly sessions: number;
@@ -37,6 +42,8 @@ export interface EnginePoolStats {
 }
 
 const workers: PoolWorker[] = [];
+/** Workers taken out of the pool whose thread has not exited yet. */
+const dying = new Set<PoolWorker>();
 let poolSize = 1;
 
 /**
@@ -62,8 +69,8 @@ function spawn(): PoolWorker {
   const sessions = new Set<PooledSession>();
   const exited = new Promise<void>((resolve) => {
     worker.once("exit", (exitCode) => {
-      const index = workers.indexOf(entry);
-      if (index >= 0) workers.splice(index, 1);
+      retire(entry);
+      dying.delete(entry);
       for (const session of [...sessions]) session.engineExited(exitCode);
       sessions.clear();
       resolve();
@@ -75,6 +82,15 @@ function spawn(): PoolWorker {
   const entry: PoolWorker = { worker, sessions, exited };
   workers.push(entry);
   return entry;
+}
+
+/** Takes a worker out of the pool at once, so no new session lands on a dying thread. */
+function retire(entry: PoolWorker): void {
+  const index = workers.indexOf(entry);
+  if (index >= 0) {
+    workers.splice(index, 1);
+    dying.add(entry);
+  }
 }
 
 function pick(): PoolWorker {
@@ -97,6 +113,10 @@ export function acquireEngine(session: PooledSession): EngineLease {
     release() {
       entry.sessions.delete(session);
     },
+    engineLost() {
+      retire(entry);
+      void entry.worker.terminate();
+    },
   };
 }
 
@@ -104,7 +124,8 @@ export function acquireEngine(session: PooledSession): EngineLease {
 export function engineStats(): EnginePoolStats {
   let sessions = 0;
   for (const entry of workers) sessions += entry.sessions.size;
-  return { workers: workers.length, sessions, size: poolSize };
+  for (const entry of dying) sessions += entry.sessions.size;
+  return { workers: workers.length + dying.size, sessions, size: poolSize };
 }
 
 /**
@@ -118,7 +139,8 @@ export function engineStats(): EnginePoolStats {
  * ```
  */
 export async function shutdownEngines(): Promise<void> {
-  const running = [...workers];
+  const running = [...workers, ...dying];
+  for (const entry of running) retire(entry);
   await Promise.all(
     running.map(async (entry) => {
       await entry.worker.terminate();
@@ -134,7 +156,8 @@ export async function shutdownEngines(): Promise<void> {
  * each open session gets `Error` (WorkerExitedError) then `Close`, once.
  */
 export function killEngineWorkers(how: "crash" | "terminate" = "crash"): void {
-  for (const entry of workers) {
+  for (const entry of [...workers]) {
+    retire(entry);
     if (how === "terminate") void entry.worker.terminate();
     else entry.worker.postMessage({ type: "earshot:crash" } satisfies CrashRequest);
   }

@@ -301,6 +301,8 @@ export class LiveClient {
         engine.postMessage(request, [request.port]);
       },
       release() {},
+      // The application owns that thread: what to do about it is the application's call.
+      engineLost() {},
     };
   }
 

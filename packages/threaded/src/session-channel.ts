@@ -53,6 +53,7 @@ export class SessionChannel implements PooledSession {
     port1.on("close", () => {
       this.#peerGone = true;
       if (this.closed) return;
+      this.#lease?.engineLost();
       this.fail(new WorkerExitedError(this.#exitCode));
       delivery.flush();
     });

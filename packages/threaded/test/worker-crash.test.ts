@@ -40,7 +40,7 @@ describe("LiveClient when the engine worker dies", () => {
       // No call hangs or throws on a dead session.
       expect(first.send(Buffer.alloc(640))).toBe(false);
       expect(first.finish()).toBe(false);
-      expect(engineStats().workers).toBe(0);
+      await waitFor(() => engineStats().workers === 0, "the dead worker's exit");
 
       // The next start() gets a fresh worker.
       const third = new LiveClient({ url: server.url });
