@@ -27,11 +27,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     switch (command) {
       case undefined:
+        // No command is a usage mistake: the usage goes to stderr, stdout stays clean.
+        io.stderr.write(mainUsage);
+        return 2;
       case "help":
       case "--help":
       case "-h":
         io.stdout.write(mainUsage);
-        return command === undefined ? 2 : 0;
+        return 0;
       case "--version":
       case "-v":
         io.stdout.write(`${version()}\n`);

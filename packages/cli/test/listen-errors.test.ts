@@ -124,4 +124,19 @@ describe("help", () => {
     expect(listen.stdout).toContain("--mic-command");
     expect(listen.stdout).toContain("--x-<name> <value>");
   });
+
+  it("no command prints the usage on stderr and exits 2", async () => {
+    const result = await runEarshot([]).done;
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("earshot listen <file | URL | ->");
+  });
+
+  it("an unknown command is a usage error", async () => {
+    const result = await runEarshot(["transcribe", "a.wav"]).done;
+    expect(result.code).toBe(2);
+    expect(expectOneLine(result.stderr)).toBe(
+      "earshot: unknown command 'transcribe' (try: earshot listen <file>, earshot --help)",
+    );
+  });
 });
