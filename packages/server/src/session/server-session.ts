@@ -92,7 +92,7 @@ export class ServerSession {
     });
     this.#injector = new FaultInjector(init.faults, {
       drop: () => this.#ws.terminate(),
-      close: (code, reason) => this.#closeAfterSending(code, reason),
+      close: (code, reason) => void this.#closeAfterSending(code, reason),
       pause: () => this.#pause(),
     });
     this.#closed = new Promise((resolve) => init.ws.once("close", () => resolve()));
