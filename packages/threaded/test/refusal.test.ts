@@ -1,5 +1,6 @@
 /** start() against a server that refuses, or nothing listening, or with options that cannot work. */
 import { createServer } from "node:net";
+import { inspect } from "node:util";
 import { EarshotError, HandshakeError, OptionsError } from "@earshot/core";
 import { LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,6 +42,26 @@ describe("LiveClient refusal", () => {
     expect(payloads(log.events, "close")[0]).toMatchObject({ wasClean: false });
     expect(client.isConnected()).toBe(false);
     expect(client.send(Buffer.alloc(640))).toBe(false);
+    expect(inspect(client, { depth: 10, showHidden: true })).not.toContain("secret-key-123");
+  });
+
+  it("the credentials reach the engine: an explicit apiKey, or DEEPGRAM_API_KEY of the client's thread", async () => {
+    server = await startServerThread({ apiKeys: ["right-key"] });
+    const explicit = new LiveClient({ url: server.url, apiKey: "right-key" });
+    expect(explicit.start(PCM)).toBe(true);
+    expect(explicit.finish()).toBe(true);
+
+    const previous = process.env.DEEPGRAM_API_KEY;
+    process.env.DEEPGRAM_API_KEY = "right-key";
+    try {
+      // The engine thread started before this assignment: the key must come from this thread.
+      const fromEnv = new LiveClient({ url: server.url });
+      expect(fromEnv.start(PCM)).toBe(true);
+      expect(fromEnv.finish()).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env.DEEPGRAM_API_KEY;
+      else process.env.DEEPGRAM_API_KEY = previous;
+    }
   });
 
   it("nothing listening: Error (ConnectionError, retryable) and Close, no hang", async () => {
