@@ -2,8 +2,8 @@
  * Every example runs to completion, as a child process, against the local server it starts
  * itself (no DEEPGRAM_API_KEY). The scripted engine (EARSHOT_ENGINE=scripted) keeps these runs
  * quick and their words exact: it "hears" the bundled recording's speech as its default script.
- * Capture commands are replaced by `sox` playing the bundled recording, and real-time sources
- * run ten times faster (REPLAY_SPEED, RADIO_SPEED).
+ * Capture commands are replaced by a player of the bundled recording, and real-time sources
+ * run ten times faster (REPLAY_SPEED, RADIO_SPEED, and the player's speed).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -37,6 +37,15 @@ afterEach(async () => {
   running.clear();
 });
 
+/**
+ * A stand-in capture command: plays the bundled recording's samples (after its 44-byte header)
+ * to stdout as raw 16 kHz linear16, `speed` times faster than real time, as a microphone would.
+ */
+function playAsMicrophone(speed: number): string {
+  const player = `const b=require("fs").readFileSync(process.argv[1]);let o=44;const t=setInterval(()=>{process.stdout.write(b.subarray(o,o+${3200 * speed}));o+=${3200 * speed};if(o>=b.length)clearInterval(t)},100)`;
+  return `'${process.execPath}' -e '${player}' '${recording}'`;
+}
+
 /** Runs one example to its end (or fails after `timeoutMs`). */
 function runExample(name: string, env: Record<string, string> = {}, timeoutMs = 40_000) {
   const childEnv: NodeJS.ProcessEnv = {
@@ -44,7 +53,7 @@ function runExample(name: string, env: Record<string, string> = {}, timeoutMs = 
     EARSHOT_ENGINE: "scripted",
     REPLAY_SPEED: "10",
     RADIO_SPEED: "10",
-    MIC_COMMAND: `sox -q ${recording} -t raw -b 16 -e signed-integer -r 16000 -c 1 -`,
+    MIC_COMMAND: playAsMicrophone(Number(env.REPLAY_SPEED ?? 10)),
     ...env,
   };
   delete childEnv.DEEPGRAM_API_KEY;
