@@ -35,12 +35,12 @@ describe("LiveClient idle timeout", () => {
   });
 
   it("with keepalive the engine keeps an idle stream open past the server's timeout", async () => {
-    server = await startServerThread({ inactivityTimeoutMs: 500 });
-    const client = new LiveClient({ url: server.url, keepAlive: 150 });
+    server = await startServerThread({ inactivityTimeoutMs: 1_000 });
+    const client = new LiveClient({ url: server.url, keepAlive: 200 });
     const log = record(client);
     expect(client.start(PCM)).toBe(true);
-    // Idle for three of the server's timeouts, with this thread's event loop free.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Idle for two and a half of the server's timeouts, with this thread's event loop free.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(client.isConnected()).toBe(true);
     expect(log.names()).toEqual(["open"]);
     expect(client.finish()).toBe(true);
