@@ -118,6 +118,19 @@ describe("LiveClient flow", () => {
     );
   });
 
+  it("a chunk larger than the whole ring goes through, split into records", async () => {
+    server = await startServerThread();
+    const client = new LiveClient({ url: server.url, ringBytes: 4_096 });
+    const log = record(client);
+    expect(client.start(PCM)).toBe(true);
+    const audio = Buffer.concat(speech());
+    expect(audio.byteLength).toBeGreaterThan(10 * 4_096);
+    expect(client.send(audio)).toBe(true);
+    expect(client.finish()).toBe(true);
+    expect(finalTranscripts(log.events).length).toBeGreaterThan(0);
+    expect(payloads(log.events, "Metadata")[0]?.duration).toBeCloseTo(audio.byteLength / 32_000, 1);
+  });
+
   it("a client can start again after its stream closed", async () => {
     server = await startServerThread();
     const client = new LiveClient({ url: server.url });
