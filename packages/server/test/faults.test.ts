@@ -4,6 +4,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { type LocalServer, scriptedEngine, startServer } from "../src/index.ts";
 import { flood } from "../src/session/flood.ts";
 import { SessionTimers } from "../src/session/timers.ts";
+import { ManualClock } from "./helpers/manual-clock.ts";
 import { connect, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 const LINEAR16 = "encoding=linear16&sample_rate=16000";
@@ -108,16 +109,32 @@ describe("fault injection", () => {
   });
 
   it("stops reading after N bytes so the client meets TCP backpressure, until resumeReading()", async () => {
-    server = await startServer({ faults: { stopReadingAfterBytes: 64_000 }, inactivityTimeoutMs: 1_000 });
+    const clock = new ManualClock();
+    server = await startServer({
+      faults: { stopReadingAfterBytes: 64_000 },
+      inactivityTimeoutMs: 1_000,
+      clock,
+    });
     const client = await connect(server.url, LINEAR16);
     const frame = Buffer.alloc(64 * 1024);
     const total = 512; // 32 MiB: more than loopback socket buffers hold
     for (let i = 0; i < total; i++) client.ws.send(frame);
-    await waitFor(() => client.ws.bufferedAmount > 8 * 1024 * 1024, "client-side backpressure", {
-      timeoutMs: 10_000,
-    });
-    // The inactivity timer is suspended while reading is paused: outlast it.
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // Once the server stops reading, the kernel buffers fill and the client's queue stops shrinking.
+    let last = -1;
+    let unchanged = 0;
+    await waitFor(
+      () => {
+        const buffered = client.ws.bufferedAmount;
+        unchanged = buffered === last ? unchanged + 1 : 0;
+        last = buffered;
+        return unchanged >= 5 && buffered > 8 * 1024 * 1024;
+      },
+      "client-side backpressure",
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    // The inactivity timer is suspended while the server does not read: no timer is pending.
+    expect(clock.pending).toBe(0);
+    clock.advance(60_000);
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     expect(client.ws.bufferedAmount).toBeGreaterThan(8 * 1024 * 1024);
     server.resumeReading();
@@ -186,6 +203,8 @@ describe("flood backpressure", () => {
     });
     // 80 MB offered; the flood must stall at the high-water mark instead of buffering it all.
     await waitFor(() => ws.bufferedAmount >= 1024 * 1024, "the high-water mark", { timeoutMs: 10_000 });
+    // At the mark the flood may still be handing over one last message: let it settle, then watch.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const stalledAt = sent;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sent).toBe(stalledAt);
