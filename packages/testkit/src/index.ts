@@ -1,4 +1,5 @@
 export * from "./audio.ts";
 export * from "./fixtures.ts";
+export * from "./speech.ts";
 export * from "./wait.ts";
 export * from "./wer.ts";

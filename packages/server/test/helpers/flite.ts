@@ -1,25 +1,13 @@
 /**
- * Test speech from flite (Debian's `flite`): English sentences rendered at test time, which
- * the pocketsphinx model recognises well. Also reads the bundled recording in examples/audio/.
+ * Test speech for the recognizer tests: flite sentences (rendered by testkit's
+ * `renderSpeechWav`) as 16 kHz samples, and the bundled recording in examples/audio/.
  */
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "@earshot/testkit";
+import { audioDir, readSentences, renderSpeechWav } from "@earshot/testkit";
 import { pcmFromWav } from "../../src/engines/pocketsphinx/warmup.ts";
 
-/** examples/audio/, where the bundled recording and the sentence lists live. */
-export const audioDir = join(repoRoot, "examples", "audio");
-
-/** Non-empty lines of a text file in examples/audio/. */
-export function readSentences(file: "reference.txt" | "accuracy-sentences.txt"): string[] {
-  return readFileSync(join(audioDir, file), "utf8")
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0);
-}
+export { audioDir, concatSamples, readSentences, silence16k } from "@earshot/testkit";
 
 /** The bundled recording's 16 kHz mono samples and its reference text. */
 export function readRecording(): { samples: Int16Array; sampleRate: number; reference: string } {
@@ -28,36 +16,9 @@ export function readRecording(): { samples: Int16Array; sampleRate: number; refe
   return { ...wav, reference: readSentences("reference.txt").join(" ") };
 }
 
-/** Renders `text` with flite's `voice` (16 kHz voices: kal16, slt, rms, awb). */
+/** Renders `text` with flite's `voice` (16 kHz voices: kal16, slt, rms, awb) as samples. */
 export async function renderSpeech(text: string, voice = "kal16"): Promise<Int16Array> {
-  const dir = await mkdtemp(join(tmpdir(), "earshot-flite-"));
-  try {
-    const file = join(dir, "speech.wav");
-    await new Promise<void>((resolve, reject) => {
-      execFile("flite", ["-voice", voice, "-t", text, "-o", file], { timeout: 20_000 }, (error) =>
-        error ? reject(error) : resolve(),
-      );
-    });
-    const wav = pcmFromWav(await readFile(file));
-    if (wav?.sampleRate !== 16_000) throw new Error(`flite voice ${voice} did not produce 16 kHz PCM`);
-    return wav.samples;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** `seconds` of digital silence at 16 kHz. */
-export function silence16k(seconds: number): Int16Array {
-  return new Int16Array(Math.round(seconds * 16_000));
-}
-
-/** Joins sample arrays end to end. */
-export function concatSamples(parts: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  const wav = pcmFromWav(await renderSpeechWav(text, voice));
+  if (wav?.sampleRate !== 16_000) throw new Error(`flite voice ${voice} did not produce 16 kHz PCM`);
+  return wav.samples;
 }
