@@ -114,11 +114,26 @@ describe("handshake", () => {
     await client.closed;
   });
 
+  it("answers 500 when the fault plan function throws", async () => {
+    server = await startServer({
+      faults: () => {
+        throw new Error("broken plan");
+      },
+    });
+    const refused = await refusedUpgrade(server.url, "/v1/listen");
+    expect(refused.status).toBe(500);
+    expect(refused.body).not.toContain("broken plan");
+  });
+
   it("answers a plain HTTP request with 426 and a request id", async () => {
     server = await startServer();
     const response = await fetch(`${server.url.replace("ws:", "http:")}/v1/listen`);
     expect(response.status).toBe(426);
     expect(response.headers.get("dg-request-id")).toMatch(UUID);
     expect(await response.json()).toMatchObject({ err_code: "UPGRADE_REQUIRED" });
+    const elsewhere = await fetch(`${server.url.replace("ws:", "http:")}/v1/projects`);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.headers.get("dg-request-id")).toMatch(UUID);
+    await elsewhere.body?.cancel();
   });
 });
