@@ -117,14 +117,14 @@ function positiveInteger(flag: string, text: string): number {
 
 /**
  * Pulls `--x-<name> <value>` / `--x-<name>=<value>` out of argv (parseArgs would reject them
- * as unknown) and returns them as pass-through query parameters plus the remaining argv.
+ * as unknown) and returns their values by snake_case name, plus the remaining argv.
  */
 export function extractPassThrough(argv: readonly string[]): {
   rest: string[];
-  passThrough: Record<string, string | string[]>;
+  passThrough: Record<string, string[]>;
 } {
   const rest: string[] = [];
-  const passThrough: Record<string, string | string[]> = {};
+  const passThrough: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (token === "--") {
@@ -150,11 +150,33 @@ export function extractPassThrough(argv: readonly string[]): {
     }
     if (name === "") throw new UsageError(`${token}: --x- needs a parameter name, as in --x-foo bar`);
     const key = snake(name);
-    const previous = passThrough[key];
-    if (previous === undefined) passThrough[key] = value;
-    else passThrough[key] = Array.isArray(previous) ? [...previous, value] : [previous, value];
+    passThrough[key] = [...(passThrough[key] ?? []), value];
   }
   return { rest, passThrough };
+}
+
+/** Parameters that are lists even when given once (they become repeated query keys). */
+const listKeys = new Set(["keyterm", "keywords", "search", "replace", "tag", "redact"]);
+
+/** `"true"` → true, `"42"` → 42 (no leading zeros, which a number would lose), else the text. */
+function scalar(text: string): string | number | boolean {
+  if (text === "true" || text === "false") return text === "true";
+  if (/^(0|[1-9]\d{0,14})$/.test(text)) return Number(text);
+  return text;
+}
+
+/**
+ * Pass-through values typed the way the options expect them, so `--x-dictation true` or
+ * `--x-alternatives 2` validate like their typed equivalents and `--x-tag a` stays a list.
+ */
+function typedPassThrough(passThrough: Record<string, string[]>): Record<string, unknown> {
+  const typed: Record<string, unknown> = {};
+  for (const [key, values] of Object.entries(passThrough)) {
+    if (key === "extra") typed.extra = parseExtra(values);
+    else if (listKeys.has(key)) typed[key] = values;
+    else typed[key] = values.length === 1 ? scalar(values[0] as string) : values.map(scalar);
+  }
+  return typed;
 }
 
 function parseEndpointing(text: string): number | false {
@@ -207,7 +229,7 @@ export function parseListenArgs(argv: readonly string[]): ListenArgs {
   }
   const { values, positionals } = parsed;
 
-  const options: Record<string, unknown> = { ...passThrough };
+  const options: Record<string, unknown> = typedPassThrough(passThrough);
   if (values.model !== undefined) options.model = values.model;
   if (values.language !== undefined) options.language = values.language;
   if (values.encoding !== undefined) options.encoding = values.encoding;
@@ -226,7 +248,9 @@ export function parseListenArgs(argv: readonly string[]): ListenArgs {
     if (value !== undefined) options[flag] = [...value];
   }
   if (values.redact !== undefined) options.redact = parseRedact(values.redact);
-  if (values.extra !== undefined) options.extra = parseExtra(values.extra);
+  if (values.extra !== undefined) {
+    options.extra = { ...(options.extra as Record<string, string> | undefined), ...parseExtra(values.extra) };
+  }
 
   if (values.threaded && values.async) throw new UsageError("choose one of --threaded and --async");
   if (values.realtime && values.fast) throw new UsageError("choose one of --realtime and --fast");

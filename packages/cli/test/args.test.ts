@@ -57,9 +57,31 @@ describe("parseListenArgs", () => {
   });
 
   it("passes unknown --x-<name> parameters through, repeated ones as arrays", () => {
-    const args = parseListenArgs(["-", "--x-foo", "bar", "--x-new-thing=1", "--x-foo", "baz"]);
+    const args = parseListenArgs(["-", "--x-foo", "bar", "--x-new-thing=007", "--x-foo", "baz"]);
     expect(args.input).toBe("-");
-    expect(args.options).toEqual({ foo: ["bar", "baz"], new_thing: "1" });
+    expect(args.options).toEqual({ foo: ["bar", "baz"], new_thing: "007" });
+  });
+
+  it("types pass-through values like the options they name", () => {
+    const args = parseListenArgs([
+      "a.wav",
+      "--x-alternatives",
+      "2",
+      "--x-dictation",
+      "true",
+      "--x-tag",
+      "one",
+      "--x-extra",
+      "a:1",
+      "--extra",
+      "b:2",
+    ]);
+    expect(args.options).toEqual({
+      alternatives: 2,
+      dictation: true,
+      tag: ["one"],
+      extra: { a: "1", b: "2" },
+    });
   });
 
   it("takes --no-<flag>, --endpointing false and --redact lists", () => {
@@ -136,7 +158,7 @@ describe("extractPassThrough", () => {
   it("leaves everything after -- alone", () => {
     expect(extractPassThrough(["--x-a", "1", "--", "--x-b", "2"])).toEqual({
       rest: ["--", "--x-b", "2"],
-      passThrough: { a: "1" },
+      passThrough: { a: ["1"] },
     });
   });
 });

@@ -169,4 +169,18 @@ describe("earshot listen → NDJSON", () => {
     expect(result.code).toBe(0);
     expect(result.messages.map(summarize)).toEqual(expected);
   });
+
+  it("query parameters reach the server: --extra and a pass-through --x-extra are echoed back", async () => {
+    const result = await listenJson([wavPath, "--extra", "run:42", "--x-extra", "via:passthrough"]);
+    expect(result.code).toBe(0);
+    const first = result.messages[0];
+    expect(first?.type === "Results" && first.metadata.extra).toEqual({ run: "42", via: "passthrough" });
+  });
+
+  it("a URL that answers 404: one line, exit 1", async () => {
+    const run = runEarshot(["listen", `${httpUrl}/missing.wav`, "--url", server.url]);
+    const result = await run.done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`earshot: cannot fetch ${httpUrl}/missing.wav: HTTP 404 Not Found\n`);
+  });
 });
