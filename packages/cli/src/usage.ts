@@ -57,7 +57,7 @@ Transcription options (Deepgram query parameters)
   --endpointing <ms|false>  --utterance-end-ms <ms>
   --keyterm <term>  --keywords <word:boost>  --search <term>  --replace <a:b>  --tag <tag>
   --redact <true|pci|numbers|ssn…>  --extra <key:value>      (these may be repeated)
-  --x-<name> <value>      pass any other parameter through as <name>=<value>
+  --x-<name> <value>      pass any other parameter through as <name>=<value> (repeatable)
   Boolean flags take --no-<flag> too. --interim-results is on by default on a terminal.
 
 Exit status: 0 done, 1 error, 2 bad usage, 130 stopped with Ctrl-C (after the last finals).
