@@ -7,7 +7,7 @@ import { engineNames, resolveEngine } from "./engine-registry.ts";
 import type { LocalServer, ServerOptions } from "./server-options.ts";
 import { startServer } from "./start-server.ts";
 
-export const USAGE = `Usage: earshot-server [--port 8080] [--host 127.0.0.1] [--api-key KEY]... [--engine scripted] [--inactivity-timeout MS]
+export const USAGE = `Usage: earshot-server [--port 8080] [--host 127.0.0.1] [--api-key KEY]... [--engine scripted] [--inactivity-timeout MS] [--max-sessions N]
 
 A local Deepgram-compatible live transcription server (/v1/listen).
 
@@ -16,6 +16,7 @@ A local Deepgram-compatible live transcription server (/v1/listen).
   --api-key KEY         accepted key (repeatable); none = no auth
   --engine NAME         recognizer                               default scripted
   --inactivity-timeout  ms without a frame before 1011 NET-0001  default 10000
+  --max-sessions N      concurrent sessions before 429           default unlimited
   --help                show this help`;
 
 /** Thrown for bad command-line arguments (the CLI prints it with the usage, exit code 2). */
@@ -49,6 +50,9 @@ export function parseCliArgs(
       2 ** 31 - 1,
     );
   }
+  if (values["max-sessions"] !== undefined) {
+    options.maxConcurrentSessions = integer(values["max-sessions"], "--max-sessions", 1, 2 ** 31 - 1);
+  }
   return { help: false, options, engine };
 }
 
@@ -63,6 +67,7 @@ function parse(argv: readonly string[]) {
       "api-key": { type: "string", multiple: true },
       engine: { type: "string" },
       "inactivity-timeout": { type: "string" },
+      "max-sessions": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

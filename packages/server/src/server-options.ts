@@ -49,6 +49,11 @@ export interface ServerOptions {
   engine?: EngineFactory;
   /** Close a session with 1011 NET-0001 after this long without any frame from the client. @default 10_000 */
   inactivityTimeoutMs?: number;
+  /**
+   * Sessions allowed at once; an upgrade beyond it is refused with 429, as the real API does
+   * when a project runs too many streams. @default Infinity
+   */
+  maxConcurrentSessions?: number;
   /** Faults for every session, or a function choosing them per upgrade request. */
   faults?: FaultPlan | ((request: IncomingMessage) => FaultPlan | undefined);
   /**

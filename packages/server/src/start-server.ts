@@ -16,6 +16,13 @@ import { writeRefusal } from "./handshake/refuse.ts";
 import type { LocalServer, ServerOptions } from "./server-options.ts";
 import { ServerSession } from "./session/server-session.ts";
 
+/** The refusal past `maxConcurrentSessions`. */
+const TOO_MANY_SESSIONS = {
+  status: 429,
+  errCode: "TOO_MANY_REQUESTS",
+  errMsg: "Too many concurrent requests. Please try again later.",
+} as const;
+
 /** Largest binary frame accepted (about 30 min of 16 kHz linear16 in one frame is plenty). */
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 /** How long close() lets sessions finish their closing handshake before destroying sockets. */
@@ -34,6 +41,8 @@ const SHUTDOWN_GRACE_MS = 1_000;
 export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
   const engine = await (options.engine ?? scriptedEngine())();
   const inactivityTimeoutMs = options.inactivityTimeoutMs ?? 10_000;
+  const maxSessions = options.maxConcurrentSessions ?? Number.POSITIVE_INFINITY;
+  let admitted = 0;
   const sessions = new Set<ServerSession>();
   const sockets = new Set<Socket>();
   const requestIds = new WeakMap<IncomingMessage, string>();
@@ -63,6 +72,18 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       writeRefusal(socket, decision.refusal, requestId);
       return;
     }
+    if (admitted >= maxSessions) {
+      writeRefusal(socket, TOO_MANY_SESSIONS, requestId);
+      return;
+    }
+    // Counted from admission, not from open, so a burst of upgrades cannot overshoot the limit.
+    admitted++;
+    let released = false;
+    const release = (): void => {
+      if (!released) admitted--;
+      released = true;
+    };
+    socket.once("close", release);
     requestIds.set(request, requestId);
     wss.handleUpgrade(request, socket, head, (ws) => {
       const session = new ServerSession({

@@ -39,11 +39,19 @@ describe("earshot-server arguments", () => {
       "pocketsphinx",
       "--inactivity-timeout",
       "2500",
+      "--max-sessions",
+      "50",
     ]);
     expect(parsed).toEqual({
       help: false,
       engine: "pocketsphinx",
-      options: { port: 0, host: "::1", apiKeys: ["k1", "k2"], inactivityTimeoutMs: 2500 },
+      options: {
+        port: 0,
+        host: "::1",
+        apiKeys: ["k1", "k2"],
+        inactivityTimeoutMs: 2500,
+        maxConcurrentSessions: 50,
+      },
     });
   });
 

@@ -1,4 +1,4 @@
-import { readFixture } from "@earshot/testkit";
+import { readFixture, waitFor } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LocalServer, startServer } from "../src/index.ts";
 import { connect, keyShape, refusedUpgrade } from "./helpers/ws-client.ts";
@@ -101,6 +101,23 @@ describe("handshake", () => {
       err_msg: "Too many concurrent requests.",
     });
     expect(refused.headers["dg-request-id"]).toMatch(UUID);
+  });
+
+  it("refuses with 429 beyond maxConcurrentSessions, and admits again once one closes", async () => {
+    server = await startServer({ maxConcurrentSessions: 2 });
+    const first = await connect(server.url);
+    const second = await connect(server.url);
+    const refused = await refusedUpgrade(server.url, "/v1/listen");
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ err_code: "TOO_MANY_REQUESTS" });
+    first.ws.close();
+    await first.closed;
+    await waitFor(() => server?.sessionCount === 1, "the first session to be released");
+    const third = await connect(server.url);
+    for (const client of [second, third]) {
+      client.ws.close();
+      await client.closed;
+    }
   });
 
   it("chooses faults per request when given a function", async () => {
