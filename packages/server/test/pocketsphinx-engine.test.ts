@@ -269,3 +269,32 @@ describe("pocketsphinx engine with every decoder busy", () => {
     }
   }, 120_000);
 });
+
+describe("pocketsphinx engine with a short maximum utterance", () => {
+  it("cuts speech running past the maximum into a final without an endpoint, and goes on", async () => {
+    const short = await pocketsphinxEngine({ maxUtteranceSeconds: 2, warmup: false })();
+    try {
+      // "Temperatures will stay cool through the rest of the week": about 3 s without a pause.
+      const sentence = recording.samples.slice(Math.round(12.6 * 16_000), Math.round(17.6 * 16_000));
+      const seen = await transcribe(short, sentence, { options: {} });
+      const finals = seen.filter((event): event is Final => event.type === "final");
+      const cut = finals.filter((final) => !final.endpoint && final.words.length > 0);
+      expect(cut.length).toBeGreaterThanOrEqual(1);
+      // The cut final ends about maxUtteranceSeconds after speech was detected, mid-sentence,
+      // and the rest of the sentence follows in the next utterance.
+      expect(cut[0]?.end).toBeLessThan(3);
+      expect(finals.filter((final) => final.words.length > 0).length).toBeGreaterThanOrEqual(2);
+      // Speech that goes on across the cut is not a new start.
+      expect(seen.filter((event) => event.type === "speech-started")).toHaveLength(1);
+      // A word caught by the cut may be misheard, but the sentence is there.
+      expect(wordErrorRate(sentences[3] ?? "", finalWords(seen)).rate).toBeLessThanOrEqual(0.4);
+      let lastEnd = 0;
+      for (const final of finals) {
+        expect(final.start).toBeCloseTo(lastEnd, 6);
+        lastEnd = final.end;
+      }
+    } finally {
+      await short.close();
+    }
+  }, 120_000);
+});

@@ -62,6 +62,8 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
   // The detector declares speech after about 0.1 s of it; the piece adds up to 50 ms more.
   // Erring early keeps the reported start before the first word.
   const SPEECH_ONSET_DELAY = 0.15;
+  // After a forced cut the detector may take this long to declare the ongoing speech again.
+  const CUT_SPEECH_GRACE = 0.3;
 
   api.silenceLog();
   const config: CPointer = api.createConfig([
@@ -148,6 +150,9 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
         const onset = Math.max(uttStart, pieceStart - SPEECH_ONSET_DELAY * SAMPLE_RATE);
         emit({ type: "speech-started", timestamp: seconds(onset) });
       }
+      continuesCutSpeech = false;
+    } else if (!speech && continuesCutSpeech && fed - uttStart > CUT_SPEECH_GRACE * SAMPLE_RATE) {
+      // The speech ended right at the cut: the next rise is a new start again.
       continuesCutSpeech = false;
     } else if (!speech && inSpeech) {
       // End at every fall of the flag: an utterance spanning dropped silence gets wrong times.
