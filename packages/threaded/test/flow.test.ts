@@ -1,6 +1,7 @@
 /**
- * The scenarios both faces share: a whole stream, event ordering, control messages behind
- * audio, and finish() with a late final — against the local server's scripted engine.
+ * The threaded face's own promises about a stream: events delivered inside start() and
+ * finish(), nothing after finish() returns, control messages behind audio, refused calls, big
+ * chunks, restarts. (The scenarios shared with the async face are in faces.test.ts.)
  */
 
 import { waitFor } from "@earshot/testkit";
@@ -47,24 +48,6 @@ describe("LiveClient flow", () => {
     expect(log.events.length).toBe(delivered);
   });
 
-  it("delivers results in stream order, all before Metadata, with Close last", async () => {
-    server = await startServerThread();
-    const client = new LiveClient({ url: server.url });
-    const log = record(client);
-    expect(client.start({ ...PCM, interim_results: true })).toBe(true);
-    for (const piece of speech()) client.send(piece);
-    expect(client.finish()).toBe(true);
-
-    const names = log.names();
-    expect(names[0]).toBe("open");
-    const lastResult = names.lastIndexOf("Results");
-    expect(lastResult).toBeLessThan(names.indexOf("Metadata"));
-    const finals = payloads(log.events, "Results").filter((result) => result.is_final);
-    const starts = finals.map((result) => result.start);
-    expect(starts).toEqual([...starts].sort((a, b) => a - b));
-    expect(payloads(log.events, "Results").some((result) => !result.is_final)).toBe(true);
-  });
-
   it("keeps control messages behind the audio sent before them (finalize flushes that audio)", async () => {
     server = await startServerThread();
     const client = new LiveClient({ url: server.url });
@@ -82,19 +65,6 @@ describe("LiveClient flow", () => {
     );
     expect(client.finish()).toBe(true);
     expect(log.names().at(-1)).toBe("close");
-  });
-
-  it("finish() waits for a late final (server holds it 1.5 s) and delivers it before returning", async () => {
-    server = await startServerThread({ faults: { finalDelayMs: 1_500 } });
-    const client = new LiveClient({ url: server.url });
-    const log = record(client);
-    expect(client.start(PCM)).toBe(true);
-    // Speech with no closing silence: its final comes only from the flush after CloseStream.
-    for (const piece of speech().slice(0, 50)) client.send(piece);
-    expect(client.finish()).toBe(true);
-    const names = log.names();
-    expect(names.slice(-2)).toEqual(["Metadata", "close"]);
-    expect(finalTranscripts(log.events).length).toBeGreaterThan(0);
   });
 
   it("send() after finish() and before start() returns false with a StateError event", async () => {

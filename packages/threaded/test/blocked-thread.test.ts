@@ -1,9 +1,8 @@
 /**
- * NET-0001 (the server's idle timeout) with and without the engine's keepalive, and the
- * blocked-thread guarantee: the engine keeps the socket alive and buffers what arrives while
- * the application's thread is busy, then everything is delivered in order.
+ * The blocked-thread guarantee: while the application's thread is busy, the engine keeps the
+ * socket alive (KeepAlive from the worker, so no NET-0001) and buffers what arrives; then
+ * everything is delivered in order. (NET-0001 with and without keepalive: faces.test.ts.)
  */
-import { ConnectionClosedError } from "@earshot/core";
 import { waitFor } from "@earshot/testkit";
 import { LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,34 +17,7 @@ afterEach(async () => {
   await expectNoEngineLeft();
 });
 
-describe("LiveClient idle timeout", () => {
-  it("without keepalive the server closes an idle stream: Error (NET-0001) then Close", async () => {
-    server = await startServerThread({ inactivityTimeoutMs: 500 });
-    const client = new LiveClient({ url: server.url });
-    const log = record(client);
-    expect(client.start(PCM)).toBe(true);
-    await waitFor(() => log.names().includes("close"), "the server's idle close", { timeoutMs: 5_000 });
-    const [error] = payloads(log.events, "error");
-    expect(error).toBeInstanceOf(ConnectionClosedError);
-    expect(error).toMatchObject({ dgCode: "NET-0001", closeCode: 1011 });
-    expect(payloads(log.events, "close")[0]).toMatchObject({ code: 1011, dgCode: "NET-0001" });
-    expect(log.names().at(-1)).toBe("close");
-    expect(client.isConnected()).toBe(false);
-    expect(client.finish()).toBe(false);
-  });
-
-  it("with keepalive the engine keeps an idle stream open past the server's timeout", async () => {
-    server = await startServerThread({ inactivityTimeoutMs: 1_000 });
-    const client = new LiveClient({ url: server.url, keepAlive: 200 });
-    const log = record(client);
-    expect(client.start(PCM)).toBe(true);
-    // Idle for two and a half of the server's timeouts, with this thread's event loop free.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(client.isConnected()).toBe(true);
-    expect(log.names()).toEqual(["open"]);
-    expect(client.finish()).toBe(true);
-  });
-
+describe("LiveClient with a blocked thread", () => {
   it("a blocked thread: the engine sends KeepAlive and buffers results; all are delivered in order afterwards", async () => {
     server = await startServerThread({ inactivityTimeoutMs: 2_000 });
     const client = new LiveClient({ url: server.url, keepAlive: 500 });
