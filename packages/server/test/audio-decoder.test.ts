@@ -21,7 +21,7 @@ describe("AudioDecoder", () => {
   it("deinterleaves channels and downmixes them", () => {
     const decoder = new AudioDecoder({ encoding: "linear16", sampleRate: 8_000, channels: 2 });
     const frame = Buffer.alloc(8);
-    [100, -100, 300, 101].forEach((value, i) => frame.writeInt16LE(value, i * 2));
+    for (const [i, value] of [100, -100, 300, 101].entries()) frame.writeInt16LE(value, i * 2);
     const channels = decoder.decode(frame);
     expect(channels.map((channel) => Array.from(channel))).toEqual([
       [100, 300],
@@ -40,7 +40,10 @@ describe("AudioDecoder", () => {
 
   it("reads the format from a WAV header split across frames, and ignores chunks after the data", () => {
     const pcm = tone(0.01, { sampleRate: 8_000, channels: 2 });
-    const file = Buffer.concat([wav(pcm, { sampleRate: 8_000, channels: 2 }), Buffer.from("LIST\x04\x00\x00\x00abcd")]);
+    const file = Buffer.concat([
+      wav(pcm, { sampleRate: 8_000, channels: 2 }),
+      Buffer.from("LIST\x04\x00\x00\x00abcd"),
+    ]);
     const decoder = new AudioDecoder({});
     expect(decoder.decode(file.subarray(0, 20))).toEqual([]);
     expect(decoder.format).toBeUndefined();
@@ -52,7 +55,9 @@ describe("AudioDecoder", () => {
 
   it("refuses audio that is not WAV when no encoding is given, and encodings it cannot decode", () => {
     expect(() => new AudioDecoder({}).decode(Buffer.from("OggS-not-wav"))).toThrow(AudioDecodeError);
-    expect(() => new AudioDecoder({ encoding: "opus", sampleRate: 48_000 }).decode(Buffer.alloc(10))).toThrow(/opus/);
+    expect(() => new AudioDecoder({ encoding: "opus", sampleRate: 48_000 }).decode(Buffer.alloc(10))).toThrow(
+      /opus/,
+    );
     expect(() => new AudioDecoder({ encoding: "linear16" }).decode(Buffer.alloc(10))).toThrow(/sample_rate/);
   });
 

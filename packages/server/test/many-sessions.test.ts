@@ -19,7 +19,9 @@ describe("many sessions", () => {
     const audio = Buffer.concat([tone(0.8), silence(0.1)]);
     const broken = new Set([7, 123, 250, 499]);
     // Open all first, so every session is live at the same time.
-    const clients: TestClient[] = await Promise.all(Array.from({ length: SESSIONS }, () => connect(server.url, LINEAR16)));
+    const clients: TestClient[] = await Promise.all(
+      Array.from({ length: SESSIONS }, () => connect(server.url, LINEAR16)),
+    );
     expect(server.sessionCount).toBe(SESSIONS);
     const outcomes = await Promise.all(
       clients.map(async (client, index) => {
