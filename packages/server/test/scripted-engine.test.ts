@@ -116,6 +116,22 @@ describe("scripted engine", () => {
     ]);
   });
 
+  it("a flush during a pause ends the utterance: the rest of the pause is no second endpoint", async () => {
+    const engine = await scriptedEngine({ transcript: "a b c" })();
+    const events: EngineEvent[] = [];
+    const options = { endpointing: 300 };
+    const stream = engine.createStream({ sampleRate: 16_000, channel: 0, options }, (event) =>
+      events.push(event),
+    );
+    stream.write(samples(Buffer.concat([tone(0.8), silence(0.1)])));
+    await stream.flush("finalize");
+    stream.write(samples(silence(0.5)));
+    stream.write(samples(tone(0.4)));
+    stream.close();
+    expect(events.map((event) => event.type)).toEqual(["speech-started", "final", "speech-started"]);
+    expect(words(events[1])).toEqual(["a", "b"]);
+  });
+
   it("treats quiet audio below the threshold as silence", async () => {
     const quiet = Buffer.alloc(32_000);
     for (let i = 0; i < 16_000; i++) quiet.writeInt16LE(i % 2 === 0 ? 300 : -300, i * 2);

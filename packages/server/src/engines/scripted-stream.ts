@@ -66,6 +66,8 @@ export class ScriptedStream implements EngineStream {
     if (this.#partialCount > 0) this.#judgeWindow();
     if (this.#slotProgress * 2 >= this.#slotSamples) this.#completeWord(this.#speechEnd);
     this.#slotProgress = 0;
+    // Flushed during a pause: that utterance is over, the pause cannot end it a second time.
+    if (this.#silentSamples > 0) this.#inSpeech = false;
     if (this.#words.length > 0 || this.#position > this.#segmentStart) this.#final(false);
   }
 
