@@ -119,6 +119,7 @@ describe("examples/speech-to-text/websocket", () => {
       expect(words.filter((word) => !scriptWords.has(word))).toEqual([]);
       expect(words).toContain("fox");
     },
+    45_000,
   );
 
   // The real recognizer, as a user without a key runs them: the bundled recording's words.
