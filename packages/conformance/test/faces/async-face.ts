@@ -1,0 +1,46 @@
+/** The {@link Face} adapter over `@earshot/async`'s `AsyncLiveClient`. */
+import { AsyncLiveClient, LiveTranscriptionEvents } from "@earshot/async";
+import type { ClientOptions, LiveOptions, MetadataMessage } from "@earshot/core";
+import type { Face, FaceKind, RecordedEvent } from "./face.ts";
+
+class AsyncFace implements Face {
+  readonly events: RecordedEvent[] = [];
+  #client: AsyncLiveClient | undefined;
+
+  async start(options: LiveOptions, client: ClientOptions): Promise<void> {
+    const live = new AsyncLiveClient(client);
+    this.#client = live;
+    for (const event of Object.values(LiveTranscriptionEvents)) {
+      live.on(event, ((payload: never) => this.events.push({ event, payload } as RecordedEvent)) as never);
+    }
+    await live.start(options);
+  }
+
+  send(bytes: Uint8Array): Promise<void> {
+    return this.#started().send(bytes);
+  }
+
+  finalize(): void {
+    this.#started().finalize();
+  }
+
+  finish(): Promise<MetadataMessage | undefined> {
+    return this.#started().finish();
+  }
+
+  isConnected(): boolean {
+    return this.#client?.isConnected() ?? false;
+  }
+
+  #started(): AsyncLiveClient {
+    if (this.#client === undefined) throw new Error("start() first");
+    return this.#client;
+  }
+}
+
+/** Streams through `AsyncLiveClient`: promises, events fired from the socket's own loop. */
+export const asyncFace: FaceKind = {
+  name: "async",
+  create: () => new AsyncFace(),
+  cleanup: async () => {},
+};
