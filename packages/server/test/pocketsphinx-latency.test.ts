@@ -62,6 +62,12 @@ describe("pocketsphinx engine, live", () => {
         `${((firstInterim?.wall ?? 0) - interim.end).toFixed(2)} s behind the audio it covers (to ${interim.end} s)`,
       ].join("; "),
     );
+    const speechStart = arrivals.find(({ event }) => event.type === "speech-started");
+    if (speechStart?.event.type === "speech-started") {
+      console.info(
+        `speech start (at ${speechStart.event.timestamp} s) reported ${speechStart.wall.toFixed(2)} s after streaming began`,
+      );
+    }
     const final = firstFinal?.event as Extract<EngineEvent, { type: "final" }>;
     const lastWordEnd = final.words.at(-1)?.end ?? Number.NaN;
     console.info(

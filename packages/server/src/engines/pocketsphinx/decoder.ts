@@ -59,9 +59,6 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
   const FRAMES_PER_SECOND = 100;
   // Feeding at most 50 ms per call bounds how late a fall of the speech flag is noticed.
   const PIECE = 800;
-  // The detector declares speech after about 0.1 s of it; the piece adds up to 50 ms more.
-  // Erring early keeps the reported start before the first word.
-  const SPEECH_ONSET_DELAY = 0.15;
   // After a forced cut the detector may take this long to declare the ongoing speech again.
   const CUT_SPEECH_GRACE = 0.3;
 
@@ -90,6 +87,10 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
   let inSpeech = false;
   let speechRise = 0; // sample where the current speech run was noticed
   let continuesCutSpeech = false; // the utterance was started by a forced cut mid-speech
+  // Whether this run of speech has been reported (speech-started). The detector's flag alone
+  // is not enough: it rises on the first frames of every stream, even digital silence, so a
+  // run is reported once the recognizer hears a word in it, at that word's start.
+  let announced = false;
   let lastInterimAt = 0;
   let lastInterimText = "";
 
@@ -113,14 +114,24 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
     return out;
   }
 
+  function announce(emit: (event: EngineEvent) => void, found: readonly EngineWord[]): void {
+    const first = found[0];
+    if (announced || !first) return;
+    announced = true;
+    emit({ type: "speech-started", timestamp: first.start });
+  }
+
   function endUtterance(emit: ((event: EngineEvent) => void) | undefined, endpoint: boolean): void {
     api.endUtt(ps);
     if (emit) {
-      emit({ type: "final", words: words(), start: seconds(uttStart), end: seconds(fed), endpoint });
+      const found = words();
+      announce(emit, found);
+      emit({ type: "final", words: found, start: seconds(uttStart), end: seconds(fed), endpoint });
     }
     api.startUtt(ps);
     uttStart = fed;
     inSpeech = false;
+    announced = false;
     lastInterimAt = fed;
     lastInterimText = "";
   }
@@ -138,7 +149,6 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
   }
 
   function feed(piece: Int16Array, emit: (event: EngineEvent) => void): void {
-    const pieceStart = fed;
     const searched = api.processRaw(ps, piece, piece.length);
     if (searched < 0) throw new Error("pocketsphinx failed to process audio (ps_process_raw < 0)");
     fed += piece.length;
@@ -146,14 +156,11 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
     if (speech && !inSpeech) {
       inSpeech = true;
       speechRise = fed;
-      if (!continuesCutSpeech) {
-        const onset = Math.max(uttStart, pieceStart - SPEECH_ONSET_DELAY * SAMPLE_RATE);
-        emit({ type: "speech-started", timestamp: seconds(onset) });
-      }
       continuesCutSpeech = false;
     } else if (!speech && continuesCutSpeech && fed - uttStart > CUT_SPEECH_GRACE * SAMPLE_RATE) {
       // The speech ended right at the cut: the next rise is a new start again.
       continuesCutSpeech = false;
+      announced = false;
     } else if (!speech && inSpeech) {
       // End at every fall of the flag: an utterance spanning dropped silence gets wrong times.
       endUtterance(emit, true);
@@ -161,9 +168,12 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
     }
     if (inSpeech && fed - speechRise >= settings.maxUtteranceSeconds * SAMPLE_RATE) {
       endUtterance(emit, false);
+      // The speech goes on into the next utterance: not a new start.
       continuesCutSpeech = true;
+      announced = true;
       return;
     }
+    if (inSpeech && !announced && api.hypothesis(ps)) announce(emit, words());
     maybeInterim(emit);
   }
 
@@ -179,6 +189,7 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
       inSpeech = false;
       speechRise = 0;
       continuesCutSpeech = false;
+      announced = false;
       lastInterimAt = 0;
       lastInterimText = "";
     },
@@ -192,6 +203,7 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
       if (!streaming || fed === uttStart) return;
       endUtterance(emit, false);
       continuesCutSpeech = false;
+      announced = false;
     },
     end() {
       if (!streaming) return;
