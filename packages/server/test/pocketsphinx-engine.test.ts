@@ -163,6 +163,23 @@ describe("pocketsphinx engine on the bundled recording (16 kHz)", () => {
 });
 
 describe("pocketsphinx engine streams", () => {
+  it("hears no words, no speech start and no endpoint in silence and faint noise", async () => {
+    // A deterministic generator keeps the noise the same on every run.
+    let seed = 12_345;
+    const noise = new Int16Array(3 * 16_000).map(() => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return Math.round((seed / 2_147_483_648 - 0.5) * 60);
+    });
+    const audio = new Int16Array(5 * 16_000);
+    audio.set(noise, 2 * 16_000);
+    const seen = await transcribe(engine, audio);
+    expect(seen.filter((event) => event.type === "speech-started")).toEqual([]);
+    expect(finalWords(seen)).toEqual([]);
+    expect(seen.some((event) => event.type === "final" && event.endpoint)).toBe(false);
+    // The flush still closes the stream's audio with a (empty) final.
+    expect(seen.at(-1)).toMatchObject({ type: "final", words: [], end: 5 });
+  });
+
   it("sends no interim results unless the stream asks for them", async () => {
     const firstSentence = recording.samples.subarray(0, 4 * recording.sampleRate);
     const quiet = await transcribe(engine, firstSentence, { options: {} });

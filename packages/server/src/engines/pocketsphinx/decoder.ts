@@ -126,7 +126,14 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
     if (emit) {
       const found = words();
       announce(emit, found);
-      emit({ type: "final", words: found, start: seconds(uttStart), end: seconds(fed), endpoint });
+      // Only speech has an end: a flag raised by noise that held no word is no endpoint.
+      emit({
+        type: "final",
+        words: found,
+        start: seconds(uttStart),
+        end: seconds(fed),
+        endpoint: endpoint && found.length > 0,
+      });
     }
     api.startUtt(ps);
     uttStart = fed;
