@@ -9,8 +9,11 @@ import {
   CallbackError,
   type ClientOptions,
   type CloseReport,
+  eventForMessage,
   type LiveOptions,
   LiveSession,
+  type LiveTranscriptionEvent,
+  type LiveTranscriptionHandler,
   type MetadataMessage,
   type ResolvedClientOptions,
   type ResultsMessage,
@@ -19,7 +22,6 @@ import {
   type SessionState,
   StateError,
 } from "@earshot/core";
-import { eventForMessage, type LiveTranscriptionEvent, type LiveTranscriptionHandler } from "./events.ts";
 import { HandlerRegistry } from "./handlers.ts";
 import { type IteratorBounds, MessageHub, type MessageSubscription } from "./message-stream.ts";
 import { type AudioSource, type SendFromOptions, sendFrom } from "./send-from.ts";

@@ -7,7 +7,7 @@ import type {
   LiveTranscriptionEvent,
   LiveTranscriptionEventMap,
   LiveTranscriptionHandler,
-} from "./events.ts";
+} from "@earshot/core";
 
 interface Registration {
   readonly handler: (payload: never) => void;

@@ -13,20 +13,20 @@
  */
 
 export {
-  AsyncLiveClient,
-  type AsyncLiveClientOptions,
-  type FinishOptions,
-  type SendOptions,
-  type StartOptions,
-} from "./client.ts";
-export {
   eventForMessage,
   type LiveTranscriptionEvent,
   type LiveTranscriptionEventMap,
   LiveTranscriptionEvents,
   type LiveTranscriptionHandler,
   type MessageEvent,
-} from "./events.ts";
+} from "@earshot/core";
+export {
+  AsyncLiveClient,
+  type AsyncLiveClientOptions,
+  type FinishOptions,
+  type SendOptions,
+  type StartOptions,
+} from "./client.ts";
 export {
   DEFAULT_ITERATOR_MAX_BYTES,
   DEFAULT_ITERATOR_MAX_MESSAGES,

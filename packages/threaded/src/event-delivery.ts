@@ -7,12 +7,13 @@
  * `finish()`, a `send()` that fails) only queues: the outer loop delivers it after the
  * callback returns. So callbacks never re-enter, and every event arrives once, in order.
  */
-import { CallbackError, type EarshotError } from "@earshot/core";
+
 import type {
   LiveTranscriptionEvent,
   LiveTranscriptionEventMap,
   LiveTranscriptionHandler,
-} from "./events.ts";
+} from "@earshot/core";
+import { CallbackError, type EarshotError } from "@earshot/core";
 
 interface Registration {
   readonly handler: (payload: never) => void;

@@ -4,18 +4,18 @@
  */
 
 export {
+  type LiveTranscriptionEvent,
+  type LiveTranscriptionEventMap,
+  LiveTranscriptionEvents,
+  type LiveTranscriptionHandler,
+} from "@earshot/core";
+export {
   type EnginePoolStats,
   engineStats,
   killEngineWorkers,
   setEnginePoolSize,
   shutdownEngines,
 } from "./engine-pool.ts";
-export {
-  type LiveTranscriptionEvent,
-  type LiveTranscriptionEventMap,
-  LiveTranscriptionEvents,
-  type LiveTranscriptionHandler,
-} from "./events.ts";
 export { LiveClient, type LiveClientOptions } from "./live-client.ts";
 export type { OpenSessionRequest, SerializedCloseReport, SessionEvent } from "./port-protocol.ts";
 export { type StopServing, serveLiveSessions } from "./serve-live-sessions.ts";

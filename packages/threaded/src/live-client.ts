@@ -4,6 +4,7 @@
  * the stream.
  */
 import type { MessagePort } from "node:worker_threads";
+import type { LiveTranscriptionEvent, LiveTranscriptionHandler } from "@earshot/core";
 import {
   type AudioChunk,
   BufferOverflowError,
@@ -19,7 +20,6 @@ import {
 } from "@earshot/core";
 import { acquireEngine, type EngineLease, setEnginePoolSize } from "./engine-pool.ts";
 import { EventDelivery } from "./event-delivery.ts";
-import type { LiveTranscriptionEvent, LiveTranscriptionHandler } from "./events.ts";
 import { RecordKind } from "./ring-buffer.ts";
 import { SessionChannel } from "./session-channel.ts";
 import { allocateSessionMemory, normalizeRingBytes, SessionPhase, Slot } from "./shared-state.ts";

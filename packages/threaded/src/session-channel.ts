@@ -4,10 +4,15 @@
  * the engine reported it, or the engine died or timed out and the client has to say it.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from "node:worker_threads";
-import { type CloseReport, deserializeError, type EarshotError, WorkerExitedError } from "@earshot/core";
+import {
+  type CloseReport,
+  deserializeError,
+  type EarshotError,
+  eventForMessage,
+  WorkerExitedError,
+} from "@earshot/core";
 import type { EngineLease, PooledSession } from "./engine-pool.ts";
 import type { EventDelivery } from "./event-delivery.ts";
-import { eventForMessage } from "./events.ts";
 import type { SessionEvent } from "./port-protocol.ts";
 import { RingWriter } from "./ring-buffer.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";

@@ -1,11 +1,10 @@
 /**
  * The event names and payload types shared by both earshot clients (the async
- * `AsyncLiveClient` and the threaded `LiveClient`). Kept in one small file on purpose: it is
- * meant to move into `@earshot/core` unchanged once both clients exist.
+ * `AsyncLiveClient` and the threaded `LiveClient`): one definition, so the two faces cannot
+ * drift apart.
  */
+import type { EarshotError } from "./errors.ts";
 import type {
-  CloseReport,
-  EarshotError,
   ErrorMessage,
   MetadataMessage,
   ResultsMessage,
@@ -14,7 +13,8 @@ import type {
   UnhandledMessage,
   UtteranceEndMessage,
   WarningMessage,
-} from "@earshot/core";
+} from "./messages.ts";
+import type { CloseReport } from "./session.ts";
 
 /**
  * Event names, with the same values as the Deepgram JS SDK's `LiveTranscriptionEvents`, so code
