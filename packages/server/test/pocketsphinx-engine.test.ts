@@ -213,6 +213,18 @@ describe("pocketsphinx engine streams", () => {
     expect(finalWords(seen).join(" ")).toContain("from the west during the afternoon");
   });
 
+  it("gives the same audio the same result whatever the decoder decoded before", async () => {
+    const firstTwo = recording.samples.subarray(0, Math.round(8.4 * 16_000));
+    const once = await transcribe(engine, firstTwo);
+    // The same decoder again, after all the streams above…
+    const again = await transcribe(engine, firstTwo);
+    // …and two at once, so one of them runs on a second decoder.
+    const [left, right] = await Promise.all([transcribe(engine, firstTwo), transcribe(engine, firstTwo)]);
+    expect(again).toEqual(once);
+    expect(left).toEqual(once);
+    expect(right).toEqual(once);
+  }, 120_000);
+
   it("keeps concurrent streams apart, each on its own decoder", async () => {
     const first = recording.samples.subarray(0, Math.round(4.2 * 16_000));
     const third = recording.samples.subarray(Math.round(9.3 * 16_000), Math.round(13.5 * 16_000));

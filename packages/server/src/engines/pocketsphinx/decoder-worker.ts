@@ -77,6 +77,7 @@ export function decoderWorkerMain(
           decoder.write(message.samples, () => {});
           decoder.flush(() => {});
           decoder.end();
+          decoder.keepNormalisation();
         } catch {
           // A warm-up that fails leaves a cold decoder, which still decodes.
         }

@@ -39,6 +39,11 @@ export interface StreamingDecoder {
   flush(emit: (event: EngineEvent) => void): void;
   /** Ends the stream without emitting anything. */
   end(): void;
+  /**
+   * Makes the decoder's current feature normalisation (after a warm-up) the one every later
+   * stream starts from, so a stream's transcript does not depend on the streams before it.
+   */
+  keepNormalisation(): void;
   /** Frees the native decoder and its configuration; the object is unusable after. */
   free(): void;
 }
@@ -80,6 +85,8 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
     throw new Error(`pocketsphinx could not load the model (ps_init returned NULL): ${settings.hmm}`);
   }
 
+  // Every stream starts from this cepstral mean (the model's initial one until a warm-up).
+  let normalisation = api.getCepstralMean(ps);
   let streaming = false;
   let interim = false;
   let fed = 0; // samples of the current stream fed so far
@@ -187,6 +194,7 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
   return {
     begin(options) {
       if (streaming) api.endUtt(ps);
+      if (normalisation) api.setCepstralMean(ps, normalisation);
       api.startStream(ps);
       api.startUtt(ps);
       streaming = true;
@@ -216,6 +224,9 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
       if (!streaming) return;
       api.endUtt(ps);
       streaming = false;
+    },
+    keepNormalisation() {
+      normalisation = api.getCepstralMean(ps) ?? normalisation;
     },
     free() {
       if (streaming) api.endUtt(ps);

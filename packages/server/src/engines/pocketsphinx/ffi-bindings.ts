@@ -27,6 +27,13 @@ export interface PocketsphinxApi {
   hypothesis(decoder: CPointer): string | null;
   /** The words of the current hypothesis: raw dictionary words with 10 ms frame numbers. */
   segments(decoder: CPointer): { word: string; startFrame: number; endFrame: number; probability: number }[];
+  /**
+   * The live cepstral mean the decoder normalises features with (13 values), or `undefined`
+   * when the library's struct layout is not the one this binding knows.
+   */
+  getCepstralMean(decoder: CPointer): Float32Array | undefined;
+  /** Sets the live cepstral mean; false when the layout is unknown. */
+  setCepstralMean(decoder: CPointer, mean: Float32Array): boolean;
   /** Silences the library's logging to stderr. */
   silenceLog(): void;
 }
@@ -52,7 +59,11 @@ export function bindPocketsphinx(
   const errSetLogfp = sb.func("void err_set_logfp(void *fp)");
   const logmathExp = sb.func("double logmath_exp(void *lmath, int p)");
 
+  const cmnLiveGet = sb.func("void cmn_live_get(void *cmn, _Out_ float *vec)");
+  const cmnLiveSet = sb.func("void cmn_live_set(void *cmn, const float *vec)");
+
   const psArgs = ps.func("void *ps_args()");
+  const psGetFeat = ps.func("void *ps_get_feat(void *ps)");
   const psInit = ps.func("void *ps_init(void *config)");
   const psFree = ps.func("int ps_free(void *ps)");
   const psStartStream = ps.func("int ps_start_stream(void *ps)");
@@ -71,6 +82,19 @@ export function bindPocketsphinx(
   const psSegProb = ps.func(
     "int ps_seg_prob(void *seg, _Out_ int *out_ascr, _Out_ int *out_lscr, _Out_ int *out_lback)",
   );
+
+  // The API has no accessor for a decoder's CMN state, so it is read from feat_t
+  // (sphinxbase 5prealpha, x86_64/arm64: int cepsize at 16, cmn_t *cmn_struct at 88) and
+  // cmn_t (int veclen at 28). Both sizes must agree, else the layout is not trusted.
+  const cmnOf = (decoder: CPointer): { cmn: CPointer; size: number } | undefined => {
+    const feat = psGetFeat(decoder);
+    if (!feat) return undefined;
+    const cepsize = koffi.decode(feat, 16, "int32_t") as number;
+    const cmn = koffi.decode(feat, 88, "void *") as CPointer;
+    if (!cmn || cepsize < 1 || cepsize > 64) return undefined;
+    const veclen = koffi.decode(cmn, 28, "int32_t") as number;
+    return veclen === cepsize ? { cmn, size: cepsize } : undefined;
+  };
 
   return {
     createConfig(args) {
@@ -130,6 +154,19 @@ export function bindPocketsphinx(
         seg = psSegNext(seg);
       }
       return out;
+    },
+    getCepstralMean(decoder) {
+      const found = cmnOf(decoder);
+      if (!found) return undefined;
+      const mean = new Float32Array(found.size);
+      cmnLiveGet(found.cmn, mean);
+      return mean;
+    },
+    setCepstralMean(decoder, mean) {
+      const found = cmnOf(decoder);
+      if (!found || found.size !== mean.length) return false;
+      cmnLiveSet(found.cmn, mean);
+      return true;
     },
     silenceLog() {
       errSetLogfp(null);

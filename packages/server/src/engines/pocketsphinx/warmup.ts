@@ -1,8 +1,9 @@
 /**
  * Speech to warm a fresh decoder with. A decoder's first utterance is recognised worse than
  * later ones (its cepstral mean starts from a generic guess), so every pooled decoder decodes
- * a few seconds of speech before its first stream. The speech comes from flite (Debian's
- * `flite`), whose voices this model recognises well; without flite, decoders start cold.
+ * a few seconds of speech before its first stream, and every stream then starts from the
+ * normalisation that warm-up left. The speech comes from flite (Debian's `flite`), whose
+ * voices this model recognises well; without flite, streams start from the model's guess.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
