@@ -1,6 +1,7 @@
-import { defineConfig, type Options } from "tsup";
+import { defineConfig } from "tsup";
 
-const common: Options = {
+export default defineConfig({
+  format: ["esm", "cjs"],
   // local-server-worker runs the embedded server off the main thread (see connect.ts).
   entry: ["src/index.ts", "src/bin.ts", "src/local-server-worker.ts"],
   dts: true,
@@ -9,11 +10,4 @@ const common: Options = {
   platform: "node",
   shims: true,
   splitting: false,
-};
-
-export default defineConfig([
-  { ...common, format: ["esm"] },
-  // ESM-only dependencies are bundled into the CommonJS build so that require() works on
-  // every Node the package supports, not only those with require(esm).
-  { ...common, format: ["cjs"], noExternal: [] },
-]);
+});

@@ -1,6 +1,7 @@
-import { defineConfig, type Options } from "tsup";
+import { defineConfig } from "tsup";
 
-const common: Options = {
+export default defineConfig({
+  format: ["esm", "cjs"],
   entry: ["src/index.ts"],
   dts: true,
   sourcemap: true,
@@ -8,11 +9,4 @@ const common: Options = {
   platform: "node",
   shims: true,
   splitting: false,
-};
-
-export default defineConfig([
-  { ...common, format: ["esm"] },
-  // ESM-only dependencies are bundled into the CommonJS build so that require() works on
-  // every Node the package supports, not only those with require(esm).
-  { ...common, format: ["cjs"], noExternal: ["p-queue"] },
-]);
+});
