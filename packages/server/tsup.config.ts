@@ -14,5 +14,5 @@ export default defineConfig([
   { ...common, format: ["esm"] },
   // ESM-only dependencies are bundled into the CommonJS build so that require() works on
   // every Node the package supports, not only those with require(esm).
-  { ...common, format: ["cjs"], noExternal: [] },
+  { ...common, format: ["cjs"], noExternal: ["p-queue"] },
 ]);

@@ -5,6 +5,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Clock, LiveOptions } from "@earshot/core";
+import PQueue from "p-queue";
 import type { WebSocket } from "ws";
 import { AudioDecodeError, AudioDecoder } from "../audio/audio-decoder.ts";
 import {
@@ -43,6 +44,13 @@ export interface ServerSessionInit {
 
 type SessionPhase = "open" | "closing" | "closed";
 
+/**
+ * Frames waiting behind a slow step (a flush awaiting the engine, a `finalDelayMs` fault) before
+ * the session stops reading the socket. TCP backpressure then reaches the client, so a client
+ * that keeps streaming during a long flush cannot grow the server's memory without bound.
+ */
+const MAX_QUEUED_FRAMES = 256;
+
 export class ServerSession {
   readonly requestId: string;
   readonly #ws: WebSocket;
@@ -61,9 +69,10 @@ export class ServerSession {
   #phase: SessionPhase = "open";
   #audioBytes = 0;
   #paused = false;
+  #backlogPaused = false;
   #cancelIdle: () => void = () => {};
-  /** Frames are handled one after another, even when a flush awaits the engine. */
-  #work: Promise<void> = Promise.resolve();
+  /** Frames are handled one after another, in order, even when a flush awaits the engine. */
+  readonly #work = new PQueue({ concurrency: 1 });
 
   constructor(init: ServerSessionInit) {
     this.requestId = init.requestId;
@@ -112,7 +121,7 @@ export class ServerSession {
   resumeReading(): void {
     if (!this.#paused || this.#phase === "closed") return;
     this.#paused = false;
-    this.#ws.resume();
+    if (!this.#backlogPaused) this.#ws.resume();
     this.#armIdleTimer();
   }
 
@@ -153,9 +162,10 @@ export class ServerSession {
       this.#audioBytes += data.length;
       this.#hash.update(data);
     }
-    this.#work = this.#work
-      .then(() => (isBinary ? this.#handleAudio(data) : this.#handleText(data.toString("utf8"))))
+    this.#work
+      .add(() => (isBinary ? this.#handleAudio(data) : this.#handleText(data.toString("utf8"))))
       .catch((error: unknown) => this.#internalError(error));
+    if (this.#work.size >= MAX_QUEUED_FRAMES) this.#pauseForBacklog();
     if (isBinary && data.length > 0) this.#injector.audioReceived(this.#audioBytes);
   }
 
@@ -278,6 +288,16 @@ export class ServerSession {
     this.#cancelIdle = this.#timers.after(this.#inactivityTimeoutMs, () => this.#onIdle());
   }
 
+  #pauseForBacklog(): void {
+    if (this.#backlogPaused) return;
+    this.#backlogPaused = true;
+    this.#ws.pause();
+    void this.#work.onSizeLessThan(MAX_QUEUED_FRAMES / 2).then(() => {
+      this.#backlogPaused = false;
+      if (!this.#paused && this.#phase !== "closed") this.#ws.resume();
+    });
+  }
+
   #pause(): void {
     this.#paused = true;
     this.#cancelIdle();
@@ -303,6 +323,7 @@ export class ServerSession {
 
   #onClosed(): void {
     this.#phase = "closed";
+    this.#work.clear();
     this.#timers.clearAll();
     this.#outbox.cancel();
     this.#transcriber.close();
