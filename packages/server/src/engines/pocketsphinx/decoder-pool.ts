@@ -51,16 +51,6 @@ export class DecoderPool {
     return pool;
   }
 
-  /** Decoders that exist (idle, lent or starting). */
-  get size(): number {
-    return this.#all.size;
-  }
-
-  /** Resolves when every existing decoder has finished its warm-up. */
-  async warmed(): Promise<void> {
-    await Promise.all([...this.#all].map((thread) => thread.warmed));
-  }
-
   /** A decoder for one stream; give it back with {@link release}. */
   async acquire(): Promise<DecoderThread> {
     if (this.#closed) throw new Error("the pocketsphinx engine is closed");

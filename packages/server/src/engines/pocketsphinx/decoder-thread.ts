@@ -46,8 +46,6 @@ export function liveDecoderThreads(): number {
 export class DecoderThread {
   /** Resolves once the model is loaded; rejects with {@link PocketsphinxUnavailableError}. */
   readonly ready: Promise<void>;
-  /** Resolves once the last warm-up request has been decoded. */
-  warmed: Promise<void> = Promise.resolve();
 
   readonly #worker: Worker;
   #alive = true;
@@ -55,7 +53,6 @@ export class DecoderThread {
   #listener: DecoderListener | undefined;
   #flushId = 0;
   readonly #flushes = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  #warmWaiters: (() => void)[] = [];
   #exitError: Error | undefined;
   readonly #exited: Promise<void>;
 
@@ -77,9 +74,6 @@ export class DecoderThread {
           break;
         case "init-error":
           settle?.reject(unavailable(message.stage, message.message, data));
-          break;
-        case "warmed":
-          this.#warmWaiters.shift()?.();
           break;
         case "event":
           if (message.stream === this.#stream) this.#listener?.onEvent(message.event);
@@ -106,8 +100,6 @@ export class DecoderThread {
         settle?.reject(error);
         for (const pending of this.#flushes.values()) pending.reject(error);
         this.#flushes.clear();
-        for (const waiter of this.#warmWaiters) waiter();
-        this.#warmWaiters = [];
         this.#listener?.onError(error);
         this.#listener = undefined;
         resolve();
@@ -120,10 +112,11 @@ export class DecoderThread {
     return this.#alive;
   }
 
-  /** Decodes `samples` (16 kHz speech) and discards the result; updates {@link warmed}. */
+  /**
+   * Decodes `samples` (16 kHz speech) and discards the result. Streams leased later queue
+   * behind it in the worker, so nobody needs to wait for it.
+   */
   warm(samples: Int16Array): void {
-    if (!this.#alive) return;
-    this.warmed = new Promise<void>((resolve) => this.#warmWaiters.push(resolve));
     this.#post({ type: "warm", samples });
   }
 

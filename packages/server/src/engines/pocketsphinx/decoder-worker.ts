@@ -71,7 +71,6 @@ export function decoderWorkerMain(
   port.on("message", (message: ToDecoderWorker) => {
     switch (message.type) {
       case "warm": {
-        const started = Date.now();
         try {
           decoder.begin({ interim: false });
           decoder.write(message.samples, () => {});
@@ -81,7 +80,6 @@ export function decoderWorkerMain(
         } catch {
           // A warm-up that fails leaves a cold decoder, which still decodes.
         }
-        post({ type: "warmed", milliseconds: Date.now() - started });
         break;
       }
       case "begin":

@@ -30,7 +30,6 @@ export type FromDecoderWorker =
   | { readonly type: "ready" }
   /** The library or model could not be loaded; the worker exits after sending this. */
   | { readonly type: "init-error"; readonly stage: "koffi" | "library" | "model"; readonly message: string }
-  | { readonly type: "warmed"; readonly milliseconds: number }
   | { readonly type: "event"; readonly stream: number; readonly event: EngineEvent }
   | { readonly type: "flushed"; readonly stream: number; readonly id: number }
   /** Decoding failed for this stream; the decoder is still usable for the next one. */
