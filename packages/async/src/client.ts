@@ -10,6 +10,7 @@ import {
   type ClientOptions,
   type CloseReport,
   eventForMessage,
+  HandlerRegistry,
   type LiveOptions,
   LiveSession,
   type LiveTranscriptionEvent,
@@ -22,7 +23,6 @@ import {
   type SessionState,
   StateError,
 } from "@earshot/core";
-import { HandlerRegistry } from "./handlers.ts";
 import { type IteratorBounds, MessageHub, type MessageSubscription } from "./message-stream.ts";
 import { type AudioSource, type SendFromOptions, sendFrom } from "./send-from.ts";
 import { isFinalResults, isResults, isUtterancePart, UtteranceIterator } from "./views.ts";

@@ -2,6 +2,7 @@ export * from "./audio/index.ts";
 export * from "./clock.ts";
 export * from "./diagnostics.ts";
 export * from "./errors.ts";
+export * from "./event-handlers.ts";
 export * from "./events.ts";
 export * from "./frames.ts";
 export * from "./keepalive.ts";

@@ -8,17 +8,14 @@
  * callback returns. So callbacks never re-enter, and every event arrives once, in order.
  */
 
-import type {
-  LiveTranscriptionEvent,
-  LiveTranscriptionEventMap,
-  LiveTranscriptionHandler,
+import {
+  CallbackError,
+  type EarshotError,
+  HandlerRegistry,
+  type LiveTranscriptionEvent,
+  type LiveTranscriptionEventMap,
+  type LiveTranscriptionHandler,
 } from "@earshot/core";
-import { CallbackError, type EarshotError } from "@earshot/core";
-
-interface Registration {
-  readonly handler: (payload: never) => void;
-  readonly once: boolean;
-}
 
 /** One event waiting for delivery. */
 export type QueuedEvent = {
@@ -26,24 +23,18 @@ export type QueuedEvent = {
 }[LiveTranscriptionEvent];
 
 export class EventDelivery {
-  readonly #handlers = new Map<LiveTranscriptionEvent, Registration[]>();
+  readonly #handlers = new HandlerRegistry((event, thrown) => this.#handlerThrew(event, thrown));
   readonly #queue: QueuedEvent[] = [];
   #head = 0;
   #delivering = false;
 
   add<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>, once: boolean): void {
-    const list = this.#handlers.get(event) ?? [];
-    list.push({ handler, once });
-    this.#handlers.set(event, list);
+    this.#handlers.add(event, handler, once);
   }
 
   /** Removes the most recently added registration of `handler`, as EventEmitter does. */
   remove<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): void {
-    const list = this.#handlers.get(event);
-    if (list === undefined) return;
-    const index = list.findLastIndex((registration) => registration.handler === handler);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#handlers.delete(event);
+    this.#handlers.remove(event, handler);
   }
 
   /** True while a callback is running (on this client). */
@@ -74,19 +65,11 @@ export class EventDelivery {
     }
   }
 
-  #emit(queued: QueuedEvent): void {
-    const list = this.#handlers.get(queued.event);
-    if (list === undefined) return;
-    // A snapshot: handlers added or removed while emitting take effect from the next event.
-    for (const registration of [...list]) {
-      if (registration.once)
-        this.remove(queued.event, registration.handler as LiveTranscriptionHandler<typeof queued.event>);
-      try {
-        (registration.handler as (payload: unknown) => void)(queued.payload);
-      } catch (thrown) {
-        this.#handlerThrew(queued.event, thrown);
-      }
-    }
+  #emit<E extends LiveTranscriptionEvent>(queued: {
+    readonly event: E;
+    readonly payload: LiveTranscriptionEventMap[E];
+  }): void {
+    this.#handlers.emit(queued.event, queued.payload);
   }
 
   #handlerThrew(event: LiveTranscriptionEvent, thrown: unknown): void {

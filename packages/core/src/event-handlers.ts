@@ -7,7 +7,7 @@ import type {
   LiveTranscriptionEvent,
   LiveTranscriptionEventMap,
   LiveTranscriptionHandler,
-} from "@earshot/core";
+} from "./events.ts";
 
 interface Registration {
   readonly handler: (payload: never) => void;
@@ -15,8 +15,16 @@ interface Registration {
 }
 
 /**
- * Holds the handlers of one client and calls them. A handler that throws never stops the
- * others or the stream: `onThrow` hears about it (the client turns it into an `Error` event).
+ * Holds the handlers of one client and calls them; both faces use it, so `on`/`once`/`off`
+ * behave the same in each. A handler that throws never stops the others or the stream:
+ * `onThrow` hears about it (each client turns it into an `Error` event).
+ *
+ * @example
+ * ```ts
+ * const handlers = new HandlerRegistry((event, thrown) => console.warn(event, thrown));
+ * handlers.add("Results", (result) => console.log(result.is_final), false);
+ * handlers.emit("Results", result);
+ * ```
  */
 export class HandlerRegistry {
   readonly #handlers = new Map<LiveTranscriptionEvent, Registration[]>();
