@@ -3,14 +3,14 @@
 // Finalize every 50 frames and a CloseStream at the end, and stops the clock when the server
 // has received the CloseStream (so every frame has crossed the socket, in order).
 //
-//   pnpm --filter @earshot/core build && node packages/core/bench/send-order.mjs
+//   pnpm build && pnpm bench   (or: node packages/bench/src/send-order.mjs)
 //
 // Reports, per strategy: the median wall time of ROUNDS runs, frames/s, and the time spent in
 // the synchronous send loop (what the caller's thread pays).
 import { performance } from "node:perf_hooks";
+import { LiveSession } from "@earshot/core";
 import PQueue from "p-queue";
 import WebSocket, { WebSocketServer } from "ws";
-import { LiveSession } from "../dist/index.js";
 
 const FRAMES = Number(process.env.FRAMES ?? 20_000);
 const FRAME_BYTES = Number(process.env.FRAME_BYTES ?? 640); // 20 ms of 16 kHz linear16
@@ -118,10 +118,14 @@ for (let round = 0; round < ROUNDS; round++) {
     results[name].totals.push(total);
   }
 }
+// The baseline is bare ws.send: the least any ordered sender can cost on this machine, now.
+const baseline = median(results["bare ws.send (no queue)"].totals);
 for (const [name, { loops, totals }] of Object.entries(results)) {
   const total = median(totals);
   console.log(
-    `${name.padEnd(34)} total ${total.toFixed(1).padStart(7)} ms  ${Math.round(FRAMES / (total / 1000))
+    `${name.padEnd(34)} total ${total.toFixed(1).padStart(7)} ms  ×${(total / baseline).toFixed(2)} of bare ws.send  ${Math.round(
+      FRAMES / (total / 1000),
+    )
       .toLocaleString("en")
       .padStart(9)} frames/s  send loop ${median(loops).toFixed(1).padStart(6)} ms`,
   );
