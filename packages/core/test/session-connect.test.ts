@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortedError, ConnectionError, HandshakeError, StateError, TimeoutError } from "../src/errors.ts";
 import { LiveSession } from "../src/session.ts";
 import { FakeClock } from "./fake-clock.ts";
-import { API_KEY, closeOf, recordEvents } from "./session-helpers.ts";
+import { API_KEY, closeOf, recordEvents, testSession } from "./session-helpers.ts";
 import { startTestServer, type TestServer } from "./session-ws-server.ts";
 
 let server: TestServer;
@@ -15,11 +15,7 @@ afterEach(async () => {
 });
 
 function session(extra: Record<string, unknown> = {}, clock?: FakeClock): LiveSession {
-  return new LiveSession({
-    options: { model: "nova-3", encoding: "linear16", sample_rate: 16_000 },
-    client: { url: server.url, apiKey: API_KEY, ...extra },
-    ...(clock ? { clock } : {}),
-  });
+  return testSession(server.url, extra, clock, { model: "nova-3" });
 }
 
 describe("LiveSession.connect", () => {

@@ -6,9 +6,9 @@ import {
   StateError,
   TimeoutError,
 } from "../src/errors.ts";
-import { LiveSession } from "../src/session.ts";
+import type { LiveSession } from "../src/session.ts";
 import { FakeClock } from "./fake-clock.ts";
-import { API_KEY, closeOf, METADATA, RESULTS, recordEvents } from "./session-helpers.ts";
+import { closeOf, METADATA, RESULTS, recordEvents, testSession } from "./session-helpers.ts";
 import { type Connection, startTestServer, type TestServer } from "./session-ws-server.ts";
 
 let server: TestServer;
@@ -20,11 +20,7 @@ afterEach(async () => {
 });
 
 function session(extra: Record<string, unknown> = {}, clock?: FakeClock): LiveSession {
-  return new LiveSession({
-    options: { encoding: "linear16", sample_rate: 16_000 },
-    client: { url: server.url, apiKey: API_KEY, ...extra },
-    ...(clock ? { clock } : {}),
-  });
+  return testSession(server.url, extra, clock);
 }
 
 /** On CloseStream: a final after `delayMs`, then Metadata, then close 1000. */

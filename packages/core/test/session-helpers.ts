@@ -1,4 +1,6 @@
-import type { CloseReport, LiveSession } from "../src/session.ts";
+import type { LiveOptions } from "../src/options.ts";
+import { type CloseReport, LiveSession } from "../src/session.ts";
+import type { FakeClock } from "./fake-clock.ts";
 
 export const API_KEY = "dg-test-key-9f8e7d6c5b4a";
 
@@ -37,3 +39,17 @@ export const METADATA = JSON.stringify({
   duration: 1,
   channels: 1,
 });
+
+/** A linear16 session against the test server at `url`, with the test key and any client options. */
+export function testSession(
+  url: string,
+  extra: Record<string, unknown> = {},
+  clock?: FakeClock,
+  options: LiveOptions = {},
+): LiveSession {
+  return new LiveSession({
+    options: { ...options, encoding: "linear16", sample_rate: 16_000 },
+    client: { url, apiKey: API_KEY, ...extra },
+    ...(clock ? { clock } : {}),
+  });
+}

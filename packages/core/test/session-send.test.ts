@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AudioChunkError, BufferOverflowError, ConnectionClosedError, StateError } from "../src/errors.ts";
-import { LiveSession } from "../src/session.ts";
+import type { LiveSession } from "../src/session.ts";
 import { FakeClock } from "./fake-clock.ts";
-import { API_KEY, closeOf } from "./session-helpers.ts";
+import { closeOf, testSession } from "./session-helpers.ts";
 import { startTestServer, type TestServer } from "./session-ws-server.ts";
 
 let server: TestServer;
@@ -14,11 +14,7 @@ afterEach(async () => {
 });
 
 function session(extra: Record<string, unknown> = {}, clock?: FakeClock): LiveSession {
-  return new LiveSession({
-    options: { encoding: "linear16", sample_rate: 16_000 },
-    client: { url: server.url, apiKey: API_KEY, ...extra },
-    ...(clock ? { clock } : {}),
-  });
+  return testSession(server.url, extra, clock);
 }
 
 function frame(index: number, bytes = 320): Uint8Array {
