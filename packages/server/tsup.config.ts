@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from "tsup";
 
 const common: Options = {
-  entry: ["src/index.ts", "src/bin.ts"],
+  // server-thread-worker is the thread startServerThread() starts (found next to index.js/.cjs).
+  entry: ["src/index.ts", "src/bin.ts", "src/server-thread-worker.ts"],
   dts: true,
   sourcemap: true,
   target: "node20",

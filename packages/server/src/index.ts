@@ -37,4 +37,6 @@ export {
   scriptedEngine,
 } from "./engines/scripted-engine.ts";
 export type { FaultPlan, LocalServer, ServerOptions } from "./server-options.ts";
+export { type ServerThread, startServerThread } from "./server-thread.ts";
+export type { ServerThreadOptions } from "./server-thread-protocol.ts";
 export { startServer } from "./start-server.ts";

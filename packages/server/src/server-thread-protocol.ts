@@ -1,0 +1,46 @@
+/**
+ * The messages between {@link startServerThread} and its worker (server-thread-worker.ts).
+ * Everything here crosses a thread, so it is plain data only.
+ */
+import type { PocketsphinxEngineOptions } from "./engines/pocketsphinx/index.ts";
+import type { ScriptOptions } from "./engines/scripted-engine.ts";
+import type { FaultPlan, ServerOptions } from "./server-options.ts";
+
+/**
+ * Options of {@link startServerThread}: the part of {@link ServerOptions} that can cross a
+ * thread. The engine is named (from the server's engine registry) instead of given as a
+ * factory, faults are one plain {@link FaultPlan} for every session (no function), and the
+ * thread uses the real clock.
+ */
+export interface ServerThreadOptions
+  extends Pick<ServerOptions, "port" | "host" | "apiKeys" | "inactivityTimeoutMs" | "maxConcurrentSessions"> {
+  /**
+   * The recognizer, by name: `"scripted"`, `"pocketsphinx"`, or another name registered with
+   * `registerEngine` — on the server's thread, which does not see registrations made on the
+   * caller's thread. @default "scripted"
+   */
+  engine?: string;
+  /** What the scripted engine says (only with `engine: "scripted"`). @default the default script */
+  script?: ScriptOptions;
+  /** Options of the pocketsphinx engine (only with `engine: "pocketsphinx"`). @default {} */
+  pocketsphinx?: PocketsphinxEngineOptions;
+  /** Faults for every session. @default none */
+  faults?: FaultPlan;
+}
+
+/** What the worker is started with. */
+export interface ServerThreadWorkerData {
+  readonly options: ServerThreadOptions;
+}
+
+/** A request from the caller's thread; `id` pairs it with its reply. */
+export interface ServerThreadRequest {
+  readonly id: number;
+  readonly op: "resumeReading" | "sessionCount" | "close";
+}
+
+/** What the worker posts: once started (or not), then one reply per request. */
+export type ServerThreadReply =
+  | { readonly kind: "started"; readonly url: string; readonly port: number }
+  | { readonly kind: "failed"; readonly name: string; readonly message: string }
+  | { readonly kind: "reply"; readonly id: number; readonly value?: number };
