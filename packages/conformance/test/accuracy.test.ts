@@ -6,12 +6,12 @@
  * same transcript. Audio goes out as fast as the clients take it, in 50 ms chunks.
  */
 import { chunkAudio, type LiveOptions, type MetadataMessage, readWavHeader } from "@earshot/core";
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { readSentences, renderSpeechWav, silence, type WordErrorRate, wordErrorRate } from "@earshot/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asyncFace } from "./faces/async-face.ts";
 import { type FaceKind, finalTranscripts, payloads, type RecordedEvent } from "./faces/face.ts";
 import { threadedFace } from "./faces/threaded-face.ts";
-import { type ServerThread, startServerThread } from "./helpers/server-thread.ts";
 
 const sentences = readSentences("accuracy-sentences.txt");
 const faces: readonly FaceKind[] = [asyncFace, threadedFace];
@@ -79,7 +79,7 @@ beforeAll(async () => {
     silence(PAUSE_SECONDS),
   ]);
   audioSeconds = audio.length / BYTES_PER_SECOND;
-  server = await startServerThread({}, { name: "pocketsphinx" });
+  server = await startServerThread({ engine: "pocketsphinx" });
   for (const kind of faces) outcomes.set(kind, await transcribe(kind, server.url, audio));
 }, 240_000);
 

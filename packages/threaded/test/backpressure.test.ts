@@ -3,11 +3,11 @@
  * the producer, and the engine buffers only so many events for a thread that does not take them.
  */
 import { BufferOverflowError, SlowConsumerError } from "@earshot/core";
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { waitFor } from "@earshot/testkit";
 import { LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, PCM, payloads, record } from "./support/harness.ts";
-import { type ServerThread, startServerThread } from "./support/server-thread.ts";
 
 let server: ServerThread | undefined;
 
@@ -39,7 +39,7 @@ describe("LiveClient bounds", () => {
     expect(error).toBeInstanceOf(BufferOverflowError);
     expect(client.isConnected()).toBe(true);
 
-    server.resumeReading();
+    await server.resumeReading();
     await waitFor(() => client.send(chunk), "room in the ring once the server reads again", {
       timeoutMs: 10_000,
       intervalMs: 20,

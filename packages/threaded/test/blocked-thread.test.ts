@@ -3,11 +3,12 @@
  * socket alive (KeepAlive from the worker, so no NET-0001) and buffers what arrives; then
  * everything is delivered in order. (NET-0001 with and without keepalive: faces.test.ts.)
  */
+
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { waitFor } from "@earshot/testkit";
 import { LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, finalTranscripts, PCM, payloads, record, speech } from "./support/harness.ts";
-import { type ServerThread, startServerThread } from "./support/server-thread.ts";
 
 let server: ServerThread | undefined;
 

@@ -1,10 +1,10 @@
 /** finish() from inside a callback, and callbacks that throw. */
 import { CallbackError } from "@earshot/core";
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { waitFor } from "@earshot/testkit";
 import { LiveClient, LiveTranscriptionEvents } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, PCM, payloads, record, speech } from "./support/harness.ts";
-import { type ServerThread, startServerThread } from "./support/server-thread.ts";
 
 let server: ServerThread | undefined;
 

@@ -1,10 +1,10 @@
 /** Many threaded sessions share one engine worker: a stream is not a thread. */
 
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { chunk, silence, tone } from "@earshot/testkit";
 import { engineStats, LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, PCM, record } from "./support/harness.ts";
-import { type ServerThread, startServerThread } from "./support/server-thread.ts";
 
 let server: ServerThread | undefined;
 

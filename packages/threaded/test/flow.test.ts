@@ -4,11 +4,11 @@
  * chunks, restarts. (The scenarios shared with the async face are in faces.test.ts.)
  */
 
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { waitFor } from "@earshot/testkit";
 import { LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, finalTranscripts, PCM, payloads, record, speech } from "./support/harness.ts";
-import { type ServerThread, startServerThread } from "./support/server-thread.ts";
 
 let server: ServerThread | undefined;
 

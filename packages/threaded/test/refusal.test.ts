@@ -2,10 +2,10 @@
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { EarshotError, HandshakeError, OptionsError } from "@earshot/core";
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, PCM, payloads, record } from "./support/harness.ts";
-import { type ServerThread, startServerThread } from "./support/server-thread.ts";
 
 let server: ServerThread | undefined;
 

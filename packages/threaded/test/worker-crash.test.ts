@@ -1,10 +1,10 @@
 /** The engine worker dies mid-stream: every session on it gets Error + Close once, no call hangs. */
 import { WorkerExitedError } from "@earshot/core";
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { waitFor } from "@earshot/testkit";
 import { engineStats, killEngineWorkers, LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, PCM, payloads, record, speech } from "./support/harness.ts";
-import { type ServerThread, startServerThread } from "./support/server-thread.ts";
 
 let server: ServerThread | undefined;
 

@@ -4,9 +4,9 @@
  * engine) on its own thread. Then both faces on the same input must deliver the same events.
  */
 import { ConnectionClosedError, HandshakeError, type LiveOptions } from "@earshot/core";
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { chunk, silence, tone, waitFor } from "@earshot/testkit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type ServerThread, startServerThread } from "../helpers/server-thread.ts";
 import { asyncFace } from "./async-face.ts";
 import { describeEvent, type Face, type FaceKind, finalTranscripts, names, payloads } from "./face.ts";
 import { threadedFace } from "./threaded-face.ts";
