@@ -3,11 +3,9 @@
  * Deepgram when `DEEPGRAM_API_KEY` is set, else an embedded local server started in-process
  * with the offline pocketsphinx engine — announced on stderr so nobody mistakes it for Deepgram.
  */
-import { once } from "node:events";
-import { Worker } from "node:worker_threads";
 import type { ClientOptions } from "@earshot/core";
+import { startServerThread } from "@earshot/server";
 import type { LocalEngine } from "./args.ts";
-import type { LocalServerWorkerData, LocalServerWorkerMessage } from "./local-server-worker.ts";
 
 /** A place to connect to, and what to release afterwards. */
 export interface Connection {
@@ -45,37 +43,11 @@ export async function connect(request: ConnectRequest): Promise<Connection> {
   if (apiKey !== undefined) {
     return { client: keyOption, secrets, close: async () => {} };
   }
-  const server = await startLocalServer(request.engine);
+  // On its own thread: the threaded client blocks this one while it connects and finishes.
+  // Rejects with the server's own message when it cannot start (e.g. pocketsphinx is not installed).
+  const server = await startServerThread({ engine: request.engine });
   request.notice(
     `earshot: no DEEPGRAM_API_KEY or --url, so transcribing offline with the embedded local server (${request.engine} engine) at ${server.url}`,
   );
-  return { client: { url: server.url }, secrets, close: server.close };
-}
-
-/**
- * Starts `@earshot/server` on its own thread (see local-server-worker.ts for why) and resolves
- * with its URL; rejects with the server's own message when it cannot start (e.g. the
- * pocketsphinx library is not installed).
- */
-async function startLocalServer(engine: LocalEngine): Promise<{ url: string; close: () => Promise<void> }> {
-  const worker = new Worker(new URL("./local-server-worker.js", import.meta.url), {
-    workerData: { engine } satisfies LocalServerWorkerData,
-  });
-  const exited = once(worker, "exit");
-  exited.catch(() => {});
-  const [first] = (await Promise.race([
-    once(worker, "message"),
-    exited.then(() => [{ error: "the embedded local server stopped before it started" }]),
-  ])) as [LocalServerWorkerMessage];
-  if ("error" in first) {
-    await worker.terminate();
-    throw new Error(first.error);
-  }
-  return {
-    url: first.url,
-    close: async () => {
-      worker.postMessage("close");
-      await exited;
-    },
-  };
+  return { client: { url: server.url }, secrets, close: () => server.close() };
 }

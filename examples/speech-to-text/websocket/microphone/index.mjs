@@ -9,62 +9,47 @@
 // Stops when the capture command ends, or on Ctrl-C (the last words are still printed).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { resolveEngine, startServer } from "@earshot/server";
+import { startServerThread } from "@earshot/server";
 import { LiveClient, LiveTranscriptionEvents } from "@earshot/threaded";
 
-if (!isMainThread) {
-  // This same file, run as a worker: the local server's thread. The threaded client blocks the
-  // main thread while it connects and finishes, so the server must not live there.
-  // (EARSHOT_ENGINE=scripted picks a fake recognizer that speaks a fixed script, for quick tries.)
-  const server = await startServer({
-    engine: resolveEngine(process.env.EARSHOT_ENGINE ?? "pocketsphinx"),
-  });
-  parentPort.postMessage(server.url);
-  parentPort.once("message", () => server.close().then(() => parentPort.close()));
-} else {
-  const captureCommand = process.env.MIC_COMMAND ?? "arecord -q -f S16_LE -r 16000 -c 1 -t raw";
+const captureCommand = process.env.MIC_COMMAND ?? "arecord -q -f S16_LE -r 16000 -c 1 -t raw";
 
-  // Deepgram when there is a key; otherwise the local server, on its own thread.
-  let localServer;
-  let serverUrl;
-  if (!process.env.DEEPGRAM_API_KEY) {
-    localServer = new Worker(new URL(import.meta.url));
-    [serverUrl] = await once(localServer, "message");
-    console.error(`No DEEPGRAM_API_KEY: using the local server at ${serverUrl}`);
-  }
-
-  const client = new LiveClient(serverUrl ? { url: serverUrl } : {});
-  client.on(LiveTranscriptionEvents.Open, () => console.error("Connected. Speak now (Ctrl-C to stop)."));
-  client.on(LiveTranscriptionEvents.Transcript, (result) => {
-    const transcript = result.channel.alternatives[0]?.transcript;
-    if (result.is_final && transcript) console.log(transcript);
-  });
-  client.on(LiveTranscriptionEvents.Error, (error) => console.error(`Error: ${error.message}`));
-  client.on(LiveTranscriptionEvents.Close, () => console.error("Connection closed."));
-
-  const connected = client.start({
-    model: "nova-3",
-    encoding: "linear16",
-    sample_rate: 16000,
-    channels: 1,
-    interim_results: true,
-    smart_format: true,
-  });
-
-  if (connected) {
-    const microphone = spawn(captureCommand, { shell: true, stdio: ["ignore", "pipe", "inherit"] });
-    // send() never waits on the network: the audio goes to the client's engine thread.
-    microphone.stdout.on("data", (chunk) => client.send(chunk));
-    process.once("SIGINT", () => microphone.kill("SIGTERM"));
-    await once(microphone, "close");
-    // Returns once every final result has been delivered to the callbacks above.
-    client.finish();
-  } else {
-    process.exitCode = 1;
-  }
-  if (localServer) {
-    localServer.postMessage("close");
-    await once(localServer, "exit");
-  }
+// Deepgram when there is a key; otherwise the local server, on its own thread: the threaded client
+// blocks this thread while it connects and finishes, so the server must not live here.
+// (EARSHOT_ENGINE=scripted picks a fake recognizer that speaks a fixed script, for quick tries.)
+let localServer;
+if (!process.env.DEEPGRAM_API_KEY) {
+  localServer = await startServerThread({ engine: process.env.EARSHOT_ENGINE ?? "pocketsphinx" });
+  console.error(`No DEEPGRAM_API_KEY: using the local server at ${localServer.url}`);
 }
+
+const client = new LiveClient(localServer ? { url: localServer.url } : {});
+client.on(LiveTranscriptionEvents.Open, () => console.error("Connected. Speak now (Ctrl-C to stop)."));
+client.on(LiveTranscriptionEvents.Transcript, (result) => {
+  const transcript = result.channel.alternatives[0]?.transcript;
+  if (result.is_final && transcript) console.log(transcript);
+});
+client.on(LiveTranscriptionEvents.Error, (error) => console.error(`Error: ${error.message}`));
+client.on(LiveTranscriptionEvents.Close, () => console.error("Connection closed."));
+
+const connected = client.start({
+  model: "nova-3",
+  encoding: "linear16",
+  sample_rate: 16000,
+  channels: 1,
+  interim_results: true,
+  smart_format: true,
+});
+
+if (connected) {
+  const microphone = spawn(captureCommand, { shell: true, stdio: ["ignore", "pipe", "inherit"] });
+  // send() never waits on the network: the audio goes to the client's engine thread.
+  microphone.stdout.on("data", (chunk) => client.send(chunk));
+  process.once("SIGINT", () => microphone.kill("SIGTERM"));
+  await once(microphone, "close");
+  // Returns once every final result has been delivered to the callbacks above.
+  client.finish();
+} else {
+  process.exitCode = 1;
+}
+await localServer?.close();

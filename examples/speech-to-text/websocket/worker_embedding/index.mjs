@@ -4,28 +4,20 @@
 //   node examples/speech-to-text/websocket/worker_embedding/index.mjs [file.wav]
 //
 // The worker here stands for the application's own background thread: it serves earshot's
-// sessions on a MessagePort and (without DEEPGRAM_API_KEY) also runs the local server.
-// The main thread streams a file through `new LiveClient({ engine: port })`.
+// sessions on a MessagePort. The main thread streams a file through
+// `new LiveClient({ engine: port })`; without DEEPGRAM_API_KEY it talks to a local server, which
+// runs on a thread of its own (startServerThread) since the threaded client blocks this one.
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { isMainThread, MessageChannel, parentPort, Worker, workerData } from "node:worker_threads";
-import { resolveEngine, startServer } from "@earshot/server";
+import { startServerThread } from "@earshot/server";
 import { LiveClient, LiveTranscriptionEvents, serveLiveSessions } from "@earshot/threaded";
 
 if (!isMainThread) {
   // ---- the application's worker ----
   // Sessions of every LiveClient built with the other end of this port run on this thread.
   serveLiveSessions(workerData.enginePort);
-  // Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted picks a fake
-  // recognizer that speaks a fixed script — quick, for trying things out).
-  const server = process.env.DEEPGRAM_API_KEY
-    ? undefined
-    : await startServer({
-        engine: resolveEngine(process.env.EARSHOT_ENGINE ?? "pocketsphinx"),
-      });
-  parentPort.postMessage({ serverUrl: server?.url });
-  parentPort.once("message", async () => {
-    await server?.close();
+  parentPort.once("message", () => {
     workerData.enginePort.close();
     parentPort.close();
   });
@@ -37,10 +29,14 @@ if (!isMainThread) {
     workerData: { enginePort: port2 },
     transferList: [port2],
   });
-  const [{ serverUrl }] = await once(appWorker, "message");
-  if (serverUrl) console.error(`No DEEPGRAM_API_KEY: using the local server at ${serverUrl}`);
+  // Deepgram when there is a key; otherwise an offline server (EARSHOT_ENGINE=scripted picks a fake
+  // recognizer that speaks a fixed script — quick, for trying things out).
+  const localServer = process.env.DEEPGRAM_API_KEY
+    ? undefined
+    : await startServerThread({ engine: process.env.EARSHOT_ENGINE ?? "pocketsphinx" });
+  if (localServer) console.error(`No DEEPGRAM_API_KEY: using the local server at ${localServer.url}`);
 
-  const client = new LiveClient({ engine: port1, ...(serverUrl ? { url: serverUrl } : {}) });
+  const client = new LiveClient({ engine: port1, ...(localServer ? { url: localServer.url } : {}) });
   client.on(LiveTranscriptionEvents.Transcript, (result) => {
     const transcript = result.channel.alternatives[0]?.transcript;
     if (result.is_final && transcript) console.log(transcript);
@@ -59,4 +55,5 @@ if (!isMainThread) {
   port1.close();
   appWorker.postMessage("stop");
   await once(appWorker, "exit");
+  await localServer?.close();
 }
