@@ -3,12 +3,14 @@
  * the session owns the protocol (options, frames, ordering, backpressure, keepalive, close
  * reporting); this class turns it into awaited methods, typed events and `for await` streams.
  */
+import diagnosticsChannel from "node:diagnostics_channel";
 import {
   AbortedError,
   type AudioChunk,
   CallbackError,
   type ClientOptions,
   type CloseReport,
+  type EarshotError,
   eventForMessage,
   HandlerRegistry,
   type LiveOptions,
@@ -16,16 +18,32 @@ import {
   type LiveTranscriptionEvent,
   type LiveTranscriptionHandler,
   type MetadataMessage,
+  type ReplayBuffer,
   type ResolvedClientOptions,
   type ResultsMessage,
   resolveClientOptions,
   type ServerMessage,
   type SessionState,
   StateError,
+  toAudioFrame,
 } from "@earshot/core";
 import { type IteratorBounds, MessageHub, type MessageSubscription } from "./message-stream.ts";
+import {
+  backoffDelay,
+  isReconnectable,
+  RECONNECT_DIAGNOSTICS_CHANNEL,
+  type ReconnectInfo,
+  type ReconnectOptions,
+  type ReconnectPolicy,
+  replayBufferFor,
+  resolveReconnect,
+  waitOnClock,
+} from "./reconnect.ts";
 import { type AudioSource, type SendFromOptions, sendFrom } from "./send-from.ts";
+import { rebaseTimestamps } from "./timestamp-rebase.ts";
 import { isFinalResults, isResults, isUtterancePart, UtteranceIterator } from "./views.ts";
+
+const reconnectChannel = diagnosticsChannel.channel(RECONNECT_DIAGNOSTICS_CHANNEL);
 
 /** How an {@link AsyncLiveClient} connects and buffers: core's `ClientOptions`, plus iterator bounds. */
 export interface AsyncLiveClientOptions extends ClientOptions {
@@ -35,6 +53,20 @@ export interface AsyncLiveClientOptions extends ClientOptions {
    * @default { maxMessages: 1000, maxBytes: 16 MiB }
    */
   readonly iteratorBounds?: IteratorBounds;
+  /**
+   * Reconnect after a retryable drop (a 1006 drop, 1011 NET-0000, a refused or failed
+   * connection, …) instead of failing the stream: wait (exponential backoff), open a new
+   * connection with the same options, send again the audio no final result has covered, and
+   * shift the new connection's timestamps so the stream keeps one timeline. `true` takes every
+   * default. Needs raw audio with `encoding` and `sample_rate` (containerised or compressed
+   * audio cannot be replayed: `start()` throws `OptionsError`), and no `multichannel`.
+   * Non-retryable closes (401, 1008 DATA-0000, an abort) and drops after `finish()` never
+   * reconnect. `Open` and `Close` still fire once each; reconnects show in
+   * {@link AsyncLiveClient.reconnects}, {@link AsyncLiveClient.lastReconnect} and on the
+   * `earshot:async:reconnect` diagnostics channel.
+   * @default false
+   */
+  readonly reconnect?: boolean | ReconnectOptions;
 }
 
 /** Options of {@link AsyncLiveClient.start}. */
@@ -83,7 +115,25 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
   readonly #clientOptions: ResolvedClientOptions;
   readonly #hub: MessageHub;
   readonly #handlers: HandlerRegistry;
+  readonly #policy: ReconnectPolicy | undefined;
+  /** Aborted by `abort()`: cancels a backoff wait. */
+  readonly #lifetime = new AbortController();
   #session: LiveSession | undefined;
+  #replay: ReplayBuffer | undefined;
+  /** `finish()` or `abort()` was called: no more reconnects. */
+  #ending = false;
+  /** A connection has opened at least once (`Open` was emitted). */
+  #opened = false;
+  /** Connection attempts since the last drop. */
+  #attempt = 0;
+  /** The error that ended the last connection that had opened. */
+  #dropError: EarshotError | undefined;
+  /** Resolves once a connection waiting out its backoff has started connecting. */
+  #backoff: Promise<void> | undefined;
+  /** Attempts the latest reconnect took (kept apart from `#attempt`, which an open resets). */
+  #attemptsUsed = 0;
+  #reconnects = 0;
+  #lastReconnect: ReconnectInfo | undefined;
   #liveOptions: LiveOptions | undefined;
   /** Set by `abort()` before `start()`: the client is spent without ever connecting. */
   #abortedBeforeStart: AbortedError | undefined;
@@ -95,17 +145,33 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
    *   RangeError for iterator bounds that are not positive.
    */
   constructor(options: AsyncLiveClientOptions = {}) {
-    const { iteratorBounds, ...clientOptions } = options;
+    const { iteratorBounds, reconnect, ...clientOptions } = options;
+    this.#policy = resolveReconnect(reconnect);
     // Resolved once, here: a bad url or limit fails at construction, not at the first start().
     this.#clientOptions = resolveClientOptions(clientOptions);
     this.#hub = new MessageHub(iteratorBounds);
     this.#handlers = new HandlerRegistry((event, thrown) => this.#handlerThrew(event, thrown));
   }
 
-  /** `"idle"` before `start()`, then the session's state: connecting, open, closing, closed. */
+  /**
+   * `"idle"` before `start()`, then the session's state: connecting, open, closing, closed.
+   * With `reconnect`, a stream between two connections is `"connecting"`.
+   */
   get state(): SessionState {
     if (this.#abortedBeforeStart !== undefined) return "closed";
-    return this.#session?.state ?? "idle";
+    const state = this.#session?.state ?? "idle";
+    // A replacement connection waiting out its backoff is, for the user, still connecting.
+    return state === "idle" && this.#opened ? "connecting" : state;
+  }
+
+  /** How many times the stream has reconnected (0 without the `reconnect` option). */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  /** What the latest reconnect did, if any. */
+  get lastReconnect(): ReconnectInfo | undefined {
+    return this.#lastReconnect;
   }
 
   /** The stream's `dg-request-id`, once the server has sent it. */
@@ -142,12 +208,11 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
         "start() was already called on this client; create a new AsyncLiveClient for a new stream.",
       );
     }
-    const session = new LiveSession({ options, client: this.#clientOptions });
-    this.#session = session;
+    if (this.#policy !== undefined)
+      this.#replay = replayBufferFor(options, this.#policy, this.#clientOptions.maxPendingBytes);
     this.#liveOptions = options;
-    session.on("open", (info) => this.#handlers.emit("open", { requestId: info.requestId }));
-    session.on("message", (message, info) => this.#deliver(message, info.text.length));
-    session.on("close", (report) => this.#closed(report));
+    const session = this.#newSession();
+    this.#session = session;
     if (signal === undefined) {
       await session.connect();
       return;
@@ -180,8 +245,19 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
    */
   async send(chunk: AudioChunk, { signal }: SendOptions = {}): Promise<void> {
     const session = this.#requireSession("send()");
-    if (session.send(chunk)) return;
-    await session.drained(signal === undefined ? {} : { signal });
+    const below = session.send(chunk);
+    if (this.#replay !== undefined) {
+      const frame = toAudioFrame(chunk);
+      if (frame !== undefined) this.#replay.record(frame);
+    }
+    if (below) return;
+    try {
+      await session.drained(signal === undefined ? {} : { signal });
+    } catch (error) {
+      // The connection dropped and a new one took over: the chunk is in the replay.
+      if (this.#session !== session && !(error instanceof AbortedError)) return;
+      throw error;
+    }
   }
 
   /**
@@ -235,7 +311,9 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
    * Ends the stream gracefully: CloseStream goes out behind everything queued, the server
    * flushes its last final results and `Metadata`, then closes. Resolves with that `Metadata`
    * after every message has been delivered (events fired, iterators fed) and `Close` fired.
-   * Before `start()` there is nothing to finish: it resolves `undefined` at once.
+   * Before `start()` there is nothing to finish: it resolves `undefined` at once. With
+   * `reconnect`, a connection waiting out its backoff connects first, then finishes; a drop
+   * after `finish()` is not reconnected (it rejects with the drop's error).
    *
    * @throws TimeoutError (`ERR_FINISH_TIMEOUT`) when the server does not close in time (the
    *   socket is closed); AbortedError when `signal` aborts (the socket is closed at once).
@@ -245,9 +323,11 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
    * ```
    */
   async finish({ timeout, signal }: FinishOptions = {}): Promise<MetadataMessage | undefined> {
-    const session = this.#session;
-    if (session === undefined) return undefined;
-    return session.finish({
+    if (this.#session === undefined) return undefined;
+    this.#ending = true;
+    // A replacement connection still waiting out its backoff connects first, then finishes.
+    if (this.#backoff !== undefined) await this.#backoff;
+    return this.#session.finish({
       ...(timeout === undefined ? {} : { timeoutMs: timeout }),
       ...(signal === undefined ? {} : { signal }),
     });
@@ -255,6 +335,8 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
 
   /** Closes the socket now, without waiting for the last results. `Close` reports an `AbortedError`. */
   abort(reason?: unknown): void {
+    this.#ending = true;
+    this.#lifetime.abort(reason);
     if (this.#session !== undefined) {
       this.#session.abort(reason);
       return;
@@ -343,7 +425,87 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
     return this.#session;
   }
 
+  /** A connection (not yet connecting) whose events feed this client, with the replay queued first. */
+  #newSession(): LiveSession {
+    const session = new LiveSession({ options: this.#liveOptions ?? {}, client: this.#clientOptions });
+    const pending = this.#replay?.pending();
+    const offset = pending?.offsetSeconds ?? 0;
+    for (const chunk of pending?.chunks ?? []) session.send(chunk);
+    session.on("open", (info) =>
+      this.#sessionOpened(info.requestId, pending?.bytes ?? 0, offset, pending?.lostSeconds ?? 0),
+    );
+    session.on("message", (message, info) =>
+      this.#deliver(rebaseTimestamps(message, offset), info.text.length),
+    );
+    session.on("close", (report) => this.#sessionClosed(report));
+    return session;
+  }
+
+  #sessionOpened(
+    requestId: string | undefined,
+    replayedBytes: number,
+    offsetSeconds: number,
+    lostSeconds: number,
+  ): void {
+    this.#attempt = 0;
+    if (!this.#opened || this.#dropError === undefined) {
+      this.#opened = true;
+      this.#handlers.emit("open", { requestId });
+      return;
+    }
+    this.#reconnects++;
+    const info: ReconnectInfo = {
+      reconnects: this.#reconnects,
+      attempt: this.#attemptsUsed,
+      error: this.#dropError,
+      replayedBytes,
+      offsetSeconds,
+      lostSeconds,
+      requestId,
+    };
+    this.#lastReconnect = info;
+    if (reconnectChannel.hasSubscribers) reconnectChannel.publish({ client: this, ...info });
+  }
+
+  #sessionClosed(report: CloseReport): void {
+    const policy = this.#policy;
+    const error = report.error;
+    if (
+      policy !== undefined &&
+      this.#opened &&
+      !this.#ending &&
+      isReconnectable(error) &&
+      this.#attempt < policy.attempts
+    ) {
+      // Attempts restart at 0 once a connection opens: 0 here means an open connection dropped.
+      if (this.#attempt === 0) this.#dropError = error;
+      this.#attempt++;
+      this.#attemptsUsed = this.#attempt;
+      const next = this.#newSession();
+      this.#session = next;
+      this.#backoff = this.#connectAfter(next, backoffDelay(policy, this.#attempt), policy);
+      return;
+    }
+    this.#closed(report);
+  }
+
+  async #connectAfter(session: LiveSession, ms: number, policy: ReconnectPolicy): Promise<void> {
+    try {
+      await waitOnClock(policy.clock, ms, this.#lifetime.signal);
+    } catch {
+      // abort() cancelled the wait; it aborts the waiting session itself, which closes the stream.
+      return;
+    } finally {
+      if (this.#session === session) this.#backoff = undefined;
+    }
+    // A failure arrives as the session's close, which decides on the next attempt.
+    session.connect().catch(() => {});
+  }
+
   #deliver(message: ServerMessage, bytes: number): void {
+    if (this.#replay !== undefined && message.type === "Results" && message.is_final) {
+      this.#replay.acknowledge(message.start + message.duration);
+    }
     this.#hub.publish(message, bytes);
     const { event, payload } = eventForMessage(message);
     this.#handlers.emit(event, payload as never);

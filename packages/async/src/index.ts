@@ -33,9 +33,19 @@ export {
   type IteratorBounds,
   MessageSubscription,
 } from "./message-stream.ts";
+export {
+  backoffDelay,
+  DEFAULT_RECONNECT_ATTEMPTS,
+  DEFAULT_RECONNECT_INITIAL_DELAY_MS,
+  DEFAULT_RECONNECT_MAX_DELAY_MS,
+  RECONNECT_DIAGNOSTICS_CHANNEL,
+  type ReconnectInfo,
+  type ReconnectOptions,
+} from "./reconnect.ts";
 export type {
   AudioSource,
   ReadableStreamLike,
   SendFromOptions,
 } from "./send-from.ts";
+export { rebaseTimestamps } from "./timestamp-rebase.ts";
 export { type Utterance, UtteranceIterator } from "./views.ts";

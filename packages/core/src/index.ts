@@ -9,4 +9,5 @@ export * from "./keepalive.ts";
 export * from "./messages.ts";
 export * from "./options.ts";
 export * from "./redact.ts";
+export * from "./replay.ts";
 export * from "./session.ts";
