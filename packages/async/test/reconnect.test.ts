@@ -1,9 +1,16 @@
+import diagnosticsChannel from "node:diagnostics_channel";
 import type { CloseReport, EarshotError, ResultsMessage } from "@earshot/core";
 import { AbortedError, ConnectionClosedError, HandshakeError, OptionsError } from "@earshot/core";
 import { type FaultPlan, type LocalServer, startServer } from "@earshot/server";
 import { chunk, silence, waitFor } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { AsyncLiveClient, type AsyncLiveClientOptions, LiveTranscriptionEvents } from "../src/index.ts";
+import {
+  AsyncLiveClient,
+  type AsyncLiveClientOptions,
+  LiveTranscriptionEvents,
+  RECONNECT_DIAGNOSTICS_CHANNEL,
+  type ReconnectInfo,
+} from "../src/index.ts";
 import { trapUnhandledRejections } from "./helpers.ts";
 import { levelEngine, word } from "./support/level-engine.ts";
 import { ManualClock } from "./support/manual-clock.ts";
@@ -97,6 +104,41 @@ describe("reconnect with replay", () => {
     expect(info?.replayedBytes).toBeGreaterThanOrEqual(DROP_AT - 48_000);
     expect(info?.lostSeconds).toBe(0);
     expect(info?.attempt).toBe(1);
+  });
+
+  it("reports audio lost over the replay bound, and still keeps the timeline right", async () => {
+    const connections = await serverWith((n) => (n === 1 ? { dropAfterBytes: 32_000 } : undefined));
+    const published: ReconnectInfo[] = [];
+    const listener = (data: unknown): void => {
+      published.push(data as ReconnectInfo);
+    };
+    diagnosticsChannel.subscribe(RECONNECT_DIAGNOSTICS_CHANNEL, listener);
+    try {
+      const { client, finals, errors } = recordingClient({
+        reconnect: { initialDelayMs: 1, replayMaxSeconds: 0.5 },
+      });
+      await client.start(LINEAR16);
+      // 1 s of silence: no final covers it, so only its last 0.5 s is still held when the drop comes.
+      await sendAll(client, silence(1));
+      await waitFor(() => client.reconnects === 1, "the reconnect");
+      await sendAll(client, Buffer.concat([word(1, 0.3), silence(0.3)]));
+      expect((await client.finish())?.type).toBe("Metadata");
+
+      expect(connections()).toBe(2);
+      expect(errors).toEqual([]);
+      expect(client.lastReconnect).toMatchObject({
+        lostSeconds: 0.5,
+        offsetSeconds: 0.5,
+        replayedBytes: 16_000,
+      });
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({ reconnects: 1, lostSeconds: 0.5 });
+      const words = finals.flatMap((result) => result.channel.alternatives[0]?.words ?? []);
+      expect(words.map((w) => w.word)).toEqual(["w1"]);
+      expect(words[0]?.start).toBeCloseTo(1, 1);
+    } finally {
+      diagnosticsChannel.unsubscribe(RECONNECT_DIAGNOSTICS_CHANNEL, listener);
+    }
   });
 
   it("is off by default: the drop surfaces as Error then Close, as before", async () => {
