@@ -1,10 +1,10 @@
 import type { ResultsMessage, ServerMessage } from "@earshot/core";
 import { AbortedError, ConnectionClosedError, ConnectionError, HandshakeError } from "@earshot/core";
+import { ManualClock } from "@earshot/testkit";
 import { describe, expect, it } from "vitest";
 import { backoffDelay, isReconnectable, resolveReconnect, waitOnClock } from "../src/reconnect.ts";
 import { rebaseTimestamps } from "../src/timestamp-rebase.ts";
 import { results, utteranceEnd } from "./helpers.ts";
-import { ManualClock } from "./support/manual-clock.ts";
 
 describe("rebaseTimestamps", () => {
   it("shifts a Results span and every word, leaving the original untouched", () => {

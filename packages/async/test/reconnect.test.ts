@@ -2,7 +2,7 @@ import diagnosticsChannel from "node:diagnostics_channel";
 import type { CloseReport, EarshotError, ResultsMessage } from "@earshot/core";
 import { AbortedError, ConnectionClosedError, HandshakeError, OptionsError } from "@earshot/core";
 import { type FaultPlan, type LocalServer, startServer } from "@earshot/server";
-import { chunk, silence, waitFor } from "@earshot/testkit";
+import { chunk, ManualClock, silence, waitFor } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AsyncLiveClient,
@@ -13,7 +13,6 @@ import {
 } from "../src/index.ts";
 import { trapUnhandledRejections } from "./helpers.ts";
 import { levelEngine, word } from "./support/level-engine.ts";
-import { ManualClock } from "./support/manual-clock.ts";
 
 trapUnhandledRejections();
 

@@ -1,7 +1,7 @@
+import { ManualClock } from "@earshot/testkit";
 import { describe, expect, it } from "vitest";
 import { RealtimePacer } from "../src/audio/realtime-pacer.ts";
 import { AbortedError } from "../src/errors.ts";
-import { FakeClock } from "./fake-clock.ts";
 
 /** Lets pending promise callbacks run. */
 async function settle(): Promise<void> {
@@ -10,7 +10,7 @@ async function settle(): Promise<void> {
 
 describe("RealtimePacer", () => {
   it("lets the burst allowance through at once, then holds bytes to real time", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const pacer = new RealtimePacer({ bytesPerSecond: 1_000, burstMs: 250, clock });
     // 250 bytes of allowance: the first 250 bytes cost no wait.
     expect(pacer.reserve(100)).toBe(0);
@@ -26,7 +26,7 @@ describe("RealtimePacer", () => {
   });
 
   it("never lets sent bytes exceed elapsed × rate + allowance, over many chunks", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const start = clock.now();
     const pacer = new RealtimePacer({ bytesPerSecond: 32_000, burstMs: 250, clock });
     let sent = 0;
@@ -51,7 +51,7 @@ describe("RealtimePacer", () => {
   });
 
   it("rejects with AbortedError when the signal aborts during a wait, and clears its timer", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const pacer = new RealtimePacer({ bytesPerSecond: 1_000, burstMs: 0, clock });
     const controller = new AbortController();
     const waiting = pacer.pace(5_000, { signal: controller.signal });
@@ -62,12 +62,12 @@ describe("RealtimePacer", () => {
   });
 
   it("rejects at once with an already-aborted signal", async () => {
-    const pacer = new RealtimePacer({ bytesPerSecond: 1_000, clock: new FakeClock() });
+    const pacer = new RealtimePacer({ bytesPerSecond: 1_000, clock: new ManualClock(1_000_000) });
     await expect(pacer.pace(10, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
   });
 
   it("starts over after reset()", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const pacer = new RealtimePacer({ bytesPerSecond: 1_000, burstMs: 0, clock });
     expect(pacer.reserve(1_000)).toBe(1_000);
     pacer.reset();

@@ -1,10 +1,10 @@
+import { ManualClock } from "@earshot/testkit";
 import { describe, expect, it, vi } from "vitest";
 import { systemClock } from "../src/clock.ts";
 import { KeepAliveScheduler } from "../src/keepalive.ts";
-import { FakeClock } from "./fake-clock.ts";
 
 function setup(intervalMs?: number) {
-  const clock = new FakeClock();
+  const clock = new ManualClock(1_000_000);
   const sentAt: number[] = [];
   const scheduler = new KeepAliveScheduler({
     ...(intervalMs === undefined ? {} : { intervalMs }),
@@ -72,7 +72,7 @@ describe("KeepAliveScheduler", () => {
   });
 
   it("stops from inside send without re-arming", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     let count = 0;
     const scheduler: KeepAliveScheduler = new KeepAliveScheduler({
       intervalMs: 500,
@@ -89,7 +89,7 @@ describe("KeepAliveScheduler", () => {
   });
 
   it("passes what send throws to onError and keeps going", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const errors: unknown[] = [];
     const scheduler = new KeepAliveScheduler({
       intervalMs: 100,

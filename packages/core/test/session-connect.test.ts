@@ -1,8 +1,8 @@
 import { inspect } from "node:util";
+import { ManualClock } from "@earshot/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortedError, ConnectionError, HandshakeError, StateError, TimeoutError } from "../src/errors.ts";
 import { LiveSession } from "../src/session.ts";
-import { FakeClock } from "./fake-clock.ts";
 import { API_KEY, closeOf, recordEvents, testSession } from "./session-helpers.ts";
 import { startTestServer, type TestServer } from "./session-ws-server.ts";
 
@@ -14,7 +14,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function session(extra: Record<string, unknown> = {}, clock?: FakeClock): LiveSession {
+function session(extra: Record<string, unknown> = {}, clock?: ManualClock): LiveSession {
   return testSession(server.url, extra, clock, { model: "nova-3" });
 }
 
@@ -115,7 +115,7 @@ describe("LiveSession.connect", () => {
 
   it("times out a connection whose upgrade never answers (fake clock)", async () => {
     server.decide = () => ({ kind: "hang" });
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const s = session({ connectTimeoutMs: 5_000 }, clock);
     const closed = closeOf(s);
     const connecting = s.connect().catch((e: unknown) => e);

@@ -1,4 +1,5 @@
 import diagnosticsChannel from "node:diagnostics_channel";
+import { ManualClock } from "@earshot/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   DIAGNOSTICS_CHANNELS,
@@ -8,7 +9,6 @@ import {
 } from "../src/diagnostics.ts";
 import { CallbackError } from "../src/errors.ts";
 import { LiveSession } from "../src/session.ts";
-import { FakeClock } from "./fake-clock.ts";
 import { API_KEY, closeOf, METADATA, RESULTS } from "./session-helpers.ts";
 import { startTestServer, type TestServer } from "./session-ws-server.ts";
 
@@ -20,7 +20,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function session(clock?: FakeClock): LiveSession {
+function session(clock?: ManualClock): LiveSession {
   return new LiveSession({
     options: {},
     client: { url: server.url, apiKey: API_KEY },
@@ -37,7 +37,7 @@ describe("LiveSession events", () => {
       connection.socket.send(METADATA);
       connection.socket.close(1000);
     };
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const s = session(clock);
     const received: Array<{ type: string; receivedAt: number; text: string }> = [];
     s.on("message", (message, info) => received.push({ type: message.type, ...info }));

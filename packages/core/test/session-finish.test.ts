@@ -1,3 +1,4 @@
+import { ManualClock } from "@earshot/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AbortedError,
@@ -7,7 +8,6 @@ import {
   TimeoutError,
 } from "../src/errors.ts";
 import type { LiveSession } from "../src/session.ts";
-import { FakeClock } from "./fake-clock.ts";
 import { closeOf, METADATA, RESULTS, recordEvents, testSession } from "./session-helpers.ts";
 import { type Connection, startTestServer, type TestServer } from "./session-ws-server.ts";
 
@@ -19,7 +19,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function session(extra: Record<string, unknown> = {}, clock?: FakeClock): LiveSession {
+function session(extra: Record<string, unknown> = {}, clock?: ManualClock): LiveSession {
   return testSession(server.url, extra, clock);
 }
 
@@ -79,7 +79,7 @@ describe("LiveSession.finish", () => {
   });
 
   it("closes the socket and rejects with ERR_FINISH_TIMEOUT when the server never closes (fake clock)", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const s = session({ finishTimeoutMs: 2_000 }, clock);
     const closed = closeOf(s);
     await s.connect();
@@ -96,7 +96,7 @@ describe("LiveSession.finish", () => {
   });
 
   it("honours a per-call timeoutMs", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const s = session({}, clock);
     await s.connect();
     const finishing = s.finish({ timeoutMs: 100 }).catch((e: unknown) => e);

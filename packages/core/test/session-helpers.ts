@@ -1,6 +1,6 @@
+import type { ManualClock } from "@earshot/testkit";
 import type { LiveOptions } from "../src/options.ts";
 import { type CloseReport, LiveSession } from "../src/session.ts";
-import type { FakeClock } from "./fake-clock.ts";
 
 export const API_KEY = "dg-test-key-9f8e7d6c5b4a";
 
@@ -44,7 +44,7 @@ export const METADATA = JSON.stringify({
 export function testSession(
   url: string,
   extra: Record<string, unknown> = {},
-  clock?: FakeClock,
+  clock?: ManualClock,
   options: LiveOptions = {},
 ): LiveSession {
   return new LiveSession({

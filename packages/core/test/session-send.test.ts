@@ -1,7 +1,7 @@
+import { ManualClock } from "@earshot/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AudioChunkError, BufferOverflowError, ConnectionClosedError, StateError } from "../src/errors.ts";
 import type { LiveSession } from "../src/session.ts";
-import { FakeClock } from "./fake-clock.ts";
 import { closeOf, testSession } from "./session-helpers.ts";
 import { startTestServer, type TestServer } from "./session-ws-server.ts";
 
@@ -13,7 +13,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function session(extra: Record<string, unknown> = {}, clock?: FakeClock): LiveSession {
+function session(extra: Record<string, unknown> = {}, clock?: ManualClock): LiveSession {
   return testSession(server.url, extra, clock);
 }
 
@@ -165,7 +165,7 @@ describe("LiveSession sending", () => {
   });
 
   it("sends KeepAlive only after the idle interval when keepAlive is on (fake clock)", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const s = session({ keepAlive: 3_000 }, clock);
     const closed = closeOf(s);
     await s.connect();
@@ -187,7 +187,7 @@ describe("LiveSession sending", () => {
   });
 
   it("sends no KeepAlive when keepAlive is off", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_000_000);
     const s = session({}, clock);
     const closed = closeOf(s);
     await s.connect();

@@ -1,10 +1,9 @@
-import { silence, tone, waitFor } from "@earshot/testkit";
+import { ManualClock, silence, tone, waitFor } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { type LocalServer, scriptedEngine, startServer } from "../src/index.ts";
 import { flood } from "../src/session/flood.ts";
 import { SessionTimers } from "../src/session/timers.ts";
-import { ManualClock } from "./helpers/manual-clock.ts";
 import { connect, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 const LINEAR16 = "encoding=linear16&sample_rate=16000";
@@ -133,7 +132,7 @@ describe("fault injection", () => {
       { timeoutMs: 10_000, intervalMs: 50 },
     );
     // The inactivity timer is suspended while the server does not read: no timer is pending.
-    expect(clock.pending).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
     clock.advance(60_000);
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     expect(client.ws.bufferedAmount).toBeGreaterThan(8 * 1024 * 1024);

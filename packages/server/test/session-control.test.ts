@@ -1,7 +1,6 @@
-import { readFixture, silence, tone } from "@earshot/testkit";
+import { ManualClock, readFixture, silence, tone } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LocalServer, scriptedEngine, startServer } from "../src/index.ts";
-import { ManualClock } from "./helpers/manual-clock.ts";
 import { connect, type Json, keyShape, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 const LINEAR16 = "encoding=linear16&sample_rate=16000";
@@ -154,7 +153,7 @@ describe("closing", () => {
     clock.advance(10_000);
     expect(await client.closed).toEqual({ code: net0001.code, reason: net0001.reason });
     expect(client.messages.at(-1)?.type).toBe("Metadata");
-    expect(clock.pending).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it("audio resets the inactivity timer too", async () => {
