@@ -6,32 +6,9 @@
 // Without a URL it starts a small local "radio station" that plays the bundled recording at
 // its real speed (RADIO_SPEED=4 plays it four times faster).
 // With DEEPGRAM_API_KEY set it talks to Deepgram; without, to a local server on this machine.
-import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { startServerThread } from "@earshot/server";
 import { LiveClient, LiveTranscriptionEvents } from "@earshot/threaded";
-
-/** Serves a WAV file over HTTP no faster than it plays, like a live stream. */
-async function startRadio(file, speed) {
-  const audio = readFileSync(file);
-  const bytesPerSecond = audio.readUInt32LE(28); // the WAV header's byte rate
-  const slice = Math.round(bytesPerSecond / 10 / 2) * 2; // 100 ms of 16-bit audio
-  const station = createServer((_request, response) => {
-    response.writeHead(200, { "content-type": "audio/wav" });
-    let offset = 0;
-    const timer = setInterval(() => {
-      response.write(audio.subarray(offset, offset + slice));
-      offset += slice;
-      if (offset >= audio.length) {
-        clearInterval(timer);
-        response.end();
-      }
-    }, 100 / speed);
-    response.once("close", () => clearInterval(timer));
-  });
-  await new Promise((resolve) => station.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${station.address().port}/radio.wav`, close: () => station.close() };
-}
+import { startRadio } from "../radio-station.mjs";
 
 const radio = process.argv[2]
   ? undefined
