@@ -1,8 +1,14 @@
 import { defineConfig, type Options } from "tsup";
 
 const common: Options = {
-  // server-thread-worker is the thread startServerThread() starts (found next to index.js/.cjs).
-  entry: ["src/index.ts", "src/bin.ts", "src/server-thread-worker.ts"],
+  // The worker entries are found beside index.js/.cjs (startPackageWorker in @earshot/core/internal):
+  // server-thread-worker is the thread startServerThread() starts, decoder-worker a pocketsphinx decoder.
+  entry: {
+    index: "src/index.ts",
+    bin: "src/bin.ts",
+    "server-thread-worker": "src/server-thread-worker.ts",
+    "decoder-worker": "src/engines/pocketsphinx/decoder-worker.ts",
+  },
   dts: true,
   sourcemap: true,
   target: "node20",

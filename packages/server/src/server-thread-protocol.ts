@@ -26,11 +26,18 @@ export interface ServerThreadOptions
   pocketsphinx?: PocketsphinxEngineOptions;
   /** Faults for every session. @default none */
   faults?: FaultPlan;
+  /**
+   * The server thread's worker file (`@earshot/server/server-thread-worker`, i.e. the package's
+   * `dist/server-thread-worker.js`, or your bundler's output for it), for applications bundled so
+   * that `startServerThread` no longer sits beside it. Used on the caller's thread only.
+   * @default the `server-thread-worker.js` beside the module that defines startServerThread
+   */
+  workerFile?: string | URL;
 }
 
 /** What the worker is started with. */
 export interface ServerThreadWorkerData {
-  readonly options: ServerThreadOptions;
+  readonly options: Omit<ServerThreadOptions, "workerFile">;
 }
 
 /** A request from the caller's thread; `id` pairs it with its reply. */

@@ -4,8 +4,10 @@
  * which waits synchronously in `start()` and `finish()`): a server on that same thread could not
  * answer it meanwhile.
  */
+
 import { once } from "node:events";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startPackageWorker } from "@earshot/core/internal";
 import type {
   ServerThreadOptions,
   ServerThreadReply,
@@ -63,9 +65,9 @@ const CLOSE_GRACE_MS = 5_000;
  * ```
  */
 export async function startServerThread(options: ServerThreadOptions = {}): Promise<ServerThread> {
-  const worker = new Worker(new URL("./server-thread-worker.js", import.meta.url), {
-    workerData: { options } satisfies ServerThreadWorkerData,
-  });
+  const { workerFile, ...threadOptions } = options;
+  const workerData: ServerThreadWorkerData = { options: threadOptions };
+  const worker = startPackageWorker(import.meta.url, "server-thread-worker", { workerData }, workerFile);
   // Not events.once: that would reject on 'error', with nobody listening after startup.
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   let crash: Error | undefined;

@@ -1,13 +1,13 @@
 /**
- * startServerThread() as its callers use it: the built package (dist, which the worker entry
- * lives in; the CI bootstrap builds it before the tests), real sockets to the server on its
+ * startServerThread() as its callers use it: through the package's name (its current source,
+ * the worker started from source by startPackageWorker), real sockets to the server on its
  * thread, and no thread left behind.
  */
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { type ServerThread, startServerThread } from "@earshot/server";
 import { silence, tone, waitFor } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ServerThread, startServerThread } from "../dist/index.js";
 import { connect, type Json, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 const LINEAR16 = "encoding=linear16&sample_rate=16000";

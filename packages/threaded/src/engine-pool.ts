@@ -4,7 +4,9 @@
  * `start()`, are unref'd (a session's own port keeps the process alive while it is open, the
  * worker never does), and a worker that exits fails its sessions and is replaced on demand.
  */
-import { Worker } from "node:worker_threads";
+
+import type { Worker } from "node:worker_threads";
+import { startPackageWorker } from "@earshot/core/internal";
 import type { CrashRequest, OpenSessionRequest } from "./port-protocol.ts";
 
 /** What the pool tells a session whose worker exited. */
@@ -63,7 +65,7 @@ export function setEnginePoolSize(size: number): void {
 }
 
 function spawn(): PoolWorker {
-  const worker = new Worker(new URL("./engine-worker.js", import.meta.url), { name: "earshot-engine" });
+  const worker = startPackageWorker(import.meta.url, "engine-worker", { name: "earshot-engine" });
   // A session's port keeps the process alive while the session is open; the worker never does.
   worker.unref();
   const sessions = new Set<PooledSession>();

@@ -2,11 +2,12 @@
  * The main thread's handle on one decoder worker: starts it, reports whether the library and
  * model loaded, and carries one stream at a time to and from it.
  */
-import { Worker } from "node:worker_threads";
+
+import type { Worker } from "node:worker_threads";
+import { startPackageWorker } from "@earshot/core/internal";
 import type { EngineEvent } from "../../engine.ts";
 import { KOFFI_FIX, PocketsphinxUnavailableError } from "./errors.ts";
 import type { DecoderWorkerData, FromDecoderWorker, ToDecoderWorker } from "./worker-protocol.ts";
-import { decoderWorkerSource } from "./worker-source.ts";
 
 /** Receives what the worker reports for the stream that holds the decoder. */
 export interface DecoderListener {
@@ -57,7 +58,12 @@ export class DecoderThread {
   readonly #exited: Promise<void>;
 
   constructor(data: DecoderWorkerData) {
-    this.#worker = new Worker(decoderWorkerSource(), { eval: true, workerData: data });
+    this.#worker = startPackageWorker(
+      import.meta.url,
+      "decoder-worker",
+      { workerData: data },
+      data.workerFile,
+    );
     liveThreads += 1;
     // Idle decoders must not keep a process alive; a leased one is referenced (see lease()).
     this.#worker.unref();

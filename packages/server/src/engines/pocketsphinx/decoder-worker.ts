@@ -1,50 +1,37 @@
 /**
- * The body of a decoder worker thread: loads the library and model, then serves the engine's
- * messages in order (one ps_process_raw call can block for ~300 ms, which is why decoding
- * lives off the main thread).
- *
- * It runs from its source text (see decoder-thread.ts), so it must stay self-contained: it
- * receives `require` and its two helpers as arguments instead of importing them.
+ * The decoder worker thread's entry (dist/decoder-worker.js): loads the library and model, then
+ * serves the engine's messages in order (one ps_process_raw call can block for ~300 ms, which is
+ * why decoding lives off the main thread). Started by decoder-thread.ts.
  */
-import type * as WorkerThreads from "node:worker_threads";
+import { createRequire } from "node:module";
+import { parentPort, workerData } from "node:worker_threads";
 import type * as Koffi from "koffi";
 import type { EngineEvent } from "../../engine.ts";
-import type { createDecoder as CreateDecoder, StreamingDecoder } from "./decoder.ts";
-import type { bindPocketsphinx as BindPocketsphinx, PocketsphinxApi } from "./ffi-bindings.ts";
+import { createDecoder, type StreamingDecoder } from "./decoder.ts";
+import { bindPocketsphinx, type PocketsphinxApi } from "./ffi-bindings.ts";
 import type { DecoderWorkerData, FromDecoderWorker, ToDecoderWorker } from "./worker-protocol.ts";
 
-/** Runs the worker. `load` is the worker's own `require`. */
-export function decoderWorkerMain(
-  load: (id: string) => unknown,
-  helpers: {
-    readonly bindPocketsphinx: typeof BindPocketsphinx;
-    readonly createDecoder: typeof CreateDecoder;
-  },
-): void {
-  const threads = load("node:worker_threads") as typeof WorkerThreads;
-  const port = threads.parentPort;
-  if (!port) throw new Error("decoderWorkerMain must run in a worker thread");
-  const data = threads.workerData as DecoderWorkerData;
+function serve(port: NonNullable<typeof parentPort>, data: DecoderWorkerData): void {
   const post = (message: FromDecoderWorker): void => port.postMessage(message);
   const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
   let koffi: typeof Koffi;
   try {
-    koffi = load(data.koffiPath) as typeof Koffi;
+    koffi = createRequire(import.meta.url)(data.koffiPath) as typeof Koffi;
   } catch (error) {
     post({ type: "init-error", stage: "koffi", message: describe(error) });
     return;
   }
   let api: PocketsphinxApi;
   try {
-    api = helpers.bindPocketsphinx(koffi, data.libraries);
+    api = bindPocketsphinx(koffi, data.libraries);
   } catch (error) {
     post({ type: "init-error", stage: "library", message: describe(error) });
     return;
   }
   let decoder: StreamingDecoder;
   try {
-    decoder = helpers.createDecoder(api, data.settings);
+    decoder = createDecoder(api, data.settings);
   } catch (error) {
     post({ type: "init-error", stage: "model", message: describe(error) });
     return;
@@ -114,3 +101,6 @@ export function decoderWorkerMain(
   });
   post({ type: "ready" });
 }
+
+if (parentPort === null) throw new Error("decoder-worker runs only as a worker thread (new Worker(...)).");
+serve(parentPort, workerData as DecoderWorkerData);

@@ -2,9 +2,7 @@
  * One pocketsphinx decoder as a streaming recognizer: 16 kHz samples in, engine events out.
  * It decides where utterances end (the recognizer's own silence detection, a maximum length,
  * or a flush), when to report interim hypotheses, and turns segments into words with times.
- *
- * Like ffi-bindings.ts, this function also runs inside decoder worker threads from its source
- * text, so it must stay self-contained (type-only imports only).
+ * It runs inside the decoder worker thread (decoder-worker.ts).
  */
 import type { EngineEvent, EngineWord } from "../../engine.ts";
 import type { CPointer, PocketsphinxApi } from "./ffi-bindings.ts";

@@ -2,9 +2,8 @@
  * The slice of Debian's pocketsphinx 0.8+5prealpha C API (`libpocketsphinx.so.3` and
  * `libsphinxbase.so.3`) the engine calls, bound through koffi.
  *
- * This function runs inside decoder worker threads from its own source text
- * (`Function.prototype.toString`), so it must stay self-contained: no reference to anything
- * imported or declared outside its body (type-only imports are erased and therefore fine).
+ * Called inside the decoder worker thread (decoder-worker.ts), and by the binding tests on the
+ * main thread.
  */
 import type * as Koffi from "koffi";
 

@@ -52,6 +52,13 @@ export interface PocketsphinxEngineOptions {
    * @default { pocketsphinx: "libpocketsphinx.so.3", sphinxbase: "libsphinxbase.so.3" }
    */
   libraries?: { readonly pocketsphinx: string; readonly sphinxbase: string };
+  /**
+   * The decoder worker file (`@earshot/server/decoder-worker`, i.e. the package's
+   * `dist/decoder-worker.js`, or your bundler's copy of it), for applications bundled so that the
+   * engine's module no longer sits beside it. A path or `file:` URL string.
+   * @default the `decoder-worker.js` beside the engine's own module
+   */
+  decoderWorkerFile?: string;
 }
 
 class PocketsphinxEngine implements Engine {
@@ -91,9 +98,8 @@ function positive(name: string, value: number | undefined, fallback: number, int
 
 function resolveKoffi(): string {
   try {
-    // CommonJS bundles have __filename; ES modules have import.meta.url.
-    const here = typeof __filename === "string" ? __filename : import.meta.url;
-    return createRequire(here).resolve("koffi");
+    // tsup's shims give the CommonJS build an import.meta.url too.
+    return createRequire(import.meta.url).resolve("koffi");
   } catch (error) {
     throw new PocketsphinxUnavailableError("The koffi package (FFI) is not installed", {
       cause: error,
@@ -146,6 +152,7 @@ export function pocketsphinxEngine(options: PocketsphinxEngineOptions = {}): Eng
       warmup,
       data: {
         koffiPath,
+        ...(options.decoderWorkerFile === undefined ? {} : { workerFile: options.decoderWorkerFile }),
         libraries: options.libraries ?? DEFAULT_LIBRARIES,
         settings: { ...model, maxUtteranceSeconds, interimIntervalSeconds },
       },

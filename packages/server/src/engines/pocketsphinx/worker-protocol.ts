@@ -8,8 +8,10 @@ import type { DecoderSettings } from "./decoder.ts";
 
 /** What a decoder worker is started with. */
 export interface DecoderWorkerData {
-  /** Absolute path of koffi's entry point (an eval'd worker cannot resolve packages itself). */
+  /** Absolute path of koffi's entry point, resolved (and checked) by the engine on its thread. */
   readonly koffiPath: string;
+  /** The worker file to start instead of the one beside the engine's module (bundled apps). */
+  readonly workerFile?: string;
   readonly libraries: { readonly pocketsphinx: string; readonly sphinxbase: string };
   readonly settings: DecoderSettings;
 }
