@@ -1,4 +1,5 @@
 export * from "./audio/index.ts";
+export * from "./captions/index.ts";
 export * from "./clock.ts";
 export * from "./diagnostics.ts";
 export * from "./errors.ts";

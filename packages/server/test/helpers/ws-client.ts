@@ -43,7 +43,7 @@ export function connect(base: string, query = "", init: ConnectInit = {}): Promi
     headers = response.headers;
   });
   ws.on("message", (data, isBinary) => {
-    // The server sends no binary frames on this endpoint (PROTOCOL.md §4): record one as such.
+    // The server sends no binary frames on this endpoint (docs/protocol.md §4): record one as such.
     texts.push(isBinary ? "<binary frame>" : data.toString());
   });
   // Parsed lazily, so a flood of messages costs no parsing unless a test reads them.
