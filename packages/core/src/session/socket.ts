@@ -12,15 +12,71 @@ const TEXT = { binary: false } as const;
 /** The largest WebSocket frame header a client writes (2 + 8 length + 4 mask bytes). */
 const MAX_FRAME_HEADER_BYTES = 14;
 
+/** The limits a socket is opened with. */
+export interface SocketLimits {
+  /** Largest message accepted (`ws` checks it from the frame header, before buffering). */
+  readonly maxMessageBytes: number;
+  /** How long the closing handshake may take after a close frame before the socket is destroyed. */
+  readonly closeTimeoutMs: number;
+}
+
+/** A received close frame: its code (1005 when it had none) and reason. */
+export type CloseFrameListener = (code: number, reason: string) => void;
+
+/**
+ * A client socket that tells when the server's close frame arrives. `ws` itself only emits
+ * `close` once TCP has ended, which a server may delay indefinitely; but on receiving a close
+ * frame it answers by calling `close(code, reason)` on itself (a Buffer reason; no arguments
+ * for a frame without a code), which is the moment the stream is over. Its receiver errors
+ * also call `close(code)`, with no reason: those are not close frames, and `error` follows.
+ */
+class CloseAwareWebSocket extends WebSocket {
+  onCloseFrame: CloseFrameListener | undefined;
+  #closeFrameSeen = false;
+
+  override close(code?: number, data?: string | Buffer): void {
+    const peerFrame = Buffer.isBuffer(data) || (code === undefined && data === undefined);
+    super.close(code, data);
+    if (peerFrame && !this.#closeFrameSeen) {
+      this.#closeFrameSeen = true;
+      this.onCloseFrame?.(code ?? 1005, Buffer.isBuffer(data) ? data.toString("utf8") : "");
+    }
+  }
+}
+
 /** Opens a client socket to `url` (throws synchronously on a URL or subprotocol `ws` refuses). */
-export function createSocket(url: URL, handshake: Handshake): WebSocket {
-  return new WebSocket(url, handshake.protocols, {
+export function createSocket(
+  url: URL,
+  handshake: Handshake,
+  limits: SocketLimits,
+  onCloseFrame: CloseFrameListener,
+): WebSocket {
+  // `closeTimeout` (ws >= 8.19) is not in @types/ws yet.
+  const options: WebSocket.ClientOptions & { closeTimeout: number } = {
     headers: handshake.headers,
     // Audio does not compress, and deflate would cost CPU on both ends.
     perMessageDeflate: false,
     // A redirect could carry the Authorization header to another host.
     followRedirects: false,
-  });
+    maxPayload: limits.maxMessageBytes,
+    closeTimeout: limits.closeTimeoutMs,
+  };
+  const ws = new CloseAwareWebSocket(url, handshake.protocols, options);
+  ws.onCloseFrame = onCloseFrame;
+  return ws;
+}
+
+/** The code `ws` gives a received message over `maxPayload`. */
+const TOO_LARGE_CODE = "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
+
+/**
+ * How a socket error reads: a message over the size limit, a frame the protocol forbids
+ * (`ws` receiver errors, whose codes start with `WS_ERR_`), or a network failure.
+ */
+export function classifySocketError(error: Error): "too-large" | "protocol" | "network" {
+  const code = (error as { code?: unknown }).code;
+  if (code === TOO_LARGE_CODE) return "too-large";
+  return typeof code === "string" && code.startsWith("WS_ERR_") ? "protocol" : "network";
 }
 
 /**
