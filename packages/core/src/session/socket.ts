@@ -5,20 +5,13 @@
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import type { Handshake } from "../options.ts";
+import type { SocketLimits } from "../platform/types.ts";
 import type { FrameSink } from "./send-queue.ts";
 
 const BINARY = { binary: true } as const;
 const TEXT = { binary: false } as const;
 /** The largest WebSocket frame header a client writes (2 + 8 length + 4 mask bytes). */
 const MAX_FRAME_HEADER_BYTES = 14;
-
-/** The limits a socket is opened with. */
-export interface SocketLimits {
-  /** Largest message accepted (`ws` checks it from the frame header, before buffering). */
-  readonly maxMessageBytes: number;
-  /** How long the closing handshake may take after a close frame before the socket is destroyed. */
-  readonly closeTimeoutMs: number;
-}
 
 /** A received close frame: its code (1005 when it had none) and reason. */
 export type CloseFrameListener = (code: number, reason: string) => void;
@@ -64,19 +57,6 @@ export function createSocket(
   const ws = new CloseAwareWebSocket(url, handshake.protocols, options);
   ws.onCloseFrame = onCloseFrame;
   return ws;
-}
-
-/** The code `ws` gives a received message over `maxPayload`. */
-const TOO_LARGE_CODE = "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
-
-/**
- * How a socket error reads: a message over the size limit, a frame the protocol forbids
- * (`ws` receiver errors, whose codes start with `WS_ERR_`), or a network failure.
- */
-export function classifySocketError(error: Error): "too-large" | "protocol" | "network" {
-  const code = (error as { code?: unknown }).code;
-  if (code === TOO_LARGE_CODE) return "too-large";
-  return typeof code === "string" && code.startsWith("WS_ERR_") ? "protocol" : "network";
 }
 
 /**
