@@ -132,4 +132,21 @@ describe("the browser captions page (examples/browser) in headless Chromium", ()
     expect(lines).toHaveLength(sentences);
     expect(wer.rate).toBeLessThanOrEqual(MAX_WORD_ERROR_RATE);
   }, 60_000);
+
+  it("reports a refused token as a failed connection, and can start again", async () => {
+    const page = (chromium as RunningChromium).page;
+    // The page's server hands out a token the listen server does not accept.
+    await page.route("**/config.json", async (route) => {
+      const config = (await (await route.fetch()).json()) as { url: string };
+      await route.fulfill({ json: { url: config.url, accessToken: "not-the-token" } });
+    });
+    await page.goto(pageUrl);
+    await page.waitForSelector('#status[data-state="idle"]');
+    await page.click("#start");
+    await page.waitForSelector('#status[data-state="failed"]', { timeout: 15_000 });
+    // A browser hides the 401: the client can only say the connection failed.
+    expect(await page.locator("#status").textContent()).toMatch(/^Failed: The connection failed/);
+    expect(await page.locator("#start").isEnabled()).toBe(true);
+    await page.unroute("**/config.json");
+  });
 });
