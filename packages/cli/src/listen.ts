@@ -7,7 +7,9 @@
  * signal n stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP) — after the stream was finished
  * properly and its last finals printed; 141 when the output pipe closed.
  */
-import { createWriteStream } from "node:fs";
+
+import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { FinalizeWatch, findLiveOptionProblems, type LiveOptions, StateError } from "@earshot/core";
 import type { ListenArgs } from "./args.ts";
@@ -80,6 +82,19 @@ function rootCause(error: unknown, reported: readonly unknown[]): unknown {
   return error;
 }
 
+/** Opens the subtitle file now, so a path that cannot be written fails before the stream starts. */
+async function openSubtitleFile(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  try {
+    await once(stream, "open");
+    stream.on("error", () => {}); // a later write error leaves a short file; never a crash
+    return stream;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    throw new Error(`cannot write subtitles to ${path}${code ? ` (${code})` : ""}`);
+  }
+}
+
 /** Every renderer at once. */
 function allOf(renderers: readonly Renderer[]): Renderer {
   return {
@@ -114,6 +129,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
   let connection: Connection | undefined;
   let renderer: Renderer | undefined;
   let facts: InputFacts | undefined;
+  let subtitleFile: WriteStream | undefined;
   const reported: unknown[] = [];
   let secrets: readonly string[] = io.env.DEEPGRAM_API_KEY ? [io.env.DEEPGRAM_API_KEY] : [];
   const stop = new StopSignals({
@@ -188,8 +204,8 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
       renderers.push(new JsonRenderer(io.stdout));
     }
     if (args.subtitles !== undefined) {
-      const out = subtitlesToStdout ? io.stdout : createWriteStream(args.subtitles.path);
-      renderers.push(new SubtitleWriter(out, args.subtitles.format));
+      subtitleFile = subtitlesToStdout ? undefined : await openSubtitleFile(args.subtitles.path);
+      renderers.push(new SubtitleWriter(subtitleFile ?? io.stdout, args.subtitles.format));
     }
     const output = allOf(renderers);
     renderer = output;
@@ -289,5 +305,6 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
   } finally {
     stop.dispose();
     await connection?.close();
+    if (subtitleFile !== undefined) await new Promise((resolve) => subtitleFile?.end(resolve));
   }
 }
