@@ -5,6 +5,7 @@ export * from "./diagnostics.ts";
 export * from "./errors.ts";
 export * from "./event-handlers.ts";
 export * from "./events.ts";
+export * from "./flux/index.ts";
 export * from "./frames.ts";
 export * from "./keepalive.ts";
 export * from "./messages.ts";
