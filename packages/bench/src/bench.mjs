@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     reps: { type: "string" },
     "cpu-prof": { type: "boolean", default: false },
     write: { type: "boolean" },
+    "no-write": { type: "boolean", default: false },
     timeout: { type: "string" },
   },
 });
@@ -35,7 +36,8 @@ const scale = args.quick ? "quick" : "full";
 const onlyScenarios = args.only?.split(",");
 const onlyContenders = args.contenders?.split(",");
 const runTimeoutMs = Number(args.timeout ?? (args.quick ? 60_000 : 240_000));
-const writeResults = args.write ?? (!args.quick && !onlyScenarios && !onlyContenders && !args.reps);
+const writeResults =
+  !args["no-write"] && (args.write ?? (!args.quick && !onlyScenarios && !onlyContenders && !args.reps));
 const log = (line) => process.stderr.write(`${line}\n`);
 setLabels(Object.fromEntries(Object.entries(CONTENDERS).map(([id, c]) => [id, c.label])));
 
