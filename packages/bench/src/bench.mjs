@@ -8,7 +8,8 @@
 //   pnpm bench --quick                 everything at a tiny scale (seconds): the harness works
 //   pnpm bench --only receive,latency  some scenarios        --contenders ws,threaded  some clients
 //   pnpm bench --reps 3                repetitions           --json  the runs and summaries as JSON on stdout
-//   pnpm bench --cpu-prof              each contender process writes a .cpuprofile to ./profiles
+//   pnpm bench --cpu-prof              each contender process (and each of its threads) writes a
+//                                      .cpuprofile to packages/bench/profiles/<scenario>-<contender>-<time>/
 import { execFileSync, fork } from "node:child_process";
 import { once } from "node:events";
 import { writeFileSync } from "node:fs";
@@ -73,12 +74,11 @@ async function startServer() {
 /** One contender's run in a fresh process; resolves with { result } or { error }. */
 async function runContender(scenario, contender, params, url) {
   const execArgv = ["--expose-gc"];
-  if (args["cpu-prof"])
-    execArgv.push(
-      "--cpu-prof",
-      "--cpu-prof-dir=profiles",
-      `--cpu-prof-name=${scenario.id}-${contender.replace(":", "-")}-${Date.now()}.cpuprofile`,
-    );
+  // One folder per run: the process and each of its worker threads write a profile there.
+  if (args["cpu-prof"]) {
+    const folder = `profiles/${scenario.id}-${contender.replace(":", "-")}-${Date.now()}`;
+    execArgv.push("--cpu-prof", `--cpu-prof-dir=${folder}`);
+  }
   const child = fork(
     new URL("./contender.mjs", import.meta.url),
     [JSON.stringify({ scenario: scenario.id, contender, params, url })],
