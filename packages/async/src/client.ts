@@ -3,14 +3,15 @@
  * the session owns the protocol (options, frames, ordering, backpressure, keepalive, close
  * reporting); this class turns it into awaited methods, typed events and `for await` streams.
  */
-import diagnosticsChannel from "node:diagnostics_channel";
 import {
   AbortedError,
   type AudioChunk,
   CallbackError,
   type ClientOptions,
   type CloseReport,
+  diagnosticsChannel,
   type EarshotError,
+  emitWarning,
   eventForMessage,
   HandlerRegistry,
   type LiveOptions,
@@ -43,7 +44,7 @@ import { type AudioSource, type SendFromOptions, sendFrom } from "./send-from.ts
 import { rebaseTimestamps } from "./timestamp-rebase.ts";
 import { isFinalResults, isResults, isUtterancePart, UtteranceIterator } from "./views.ts";
 
-const reconnectChannel = diagnosticsChannel.channel(RECONNECT_DIAGNOSTICS_CHANNEL);
+const reconnectChannel = diagnosticsChannel(RECONNECT_DIAGNOSTICS_CHANNEL);
 
 /** How an {@link AsyncLiveClient} connects and buffers: core's `ClientOptions`, plus iterator bounds. */
 export interface AsyncLiveClientOptions extends ClientOptions {
@@ -521,7 +522,7 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
     const error = new CallbackError(event, { cause: thrown });
     // An Error handler that throws must not feed itself, and nothing may follow Close: those
     // two become process warnings instead.
-    if (event === "error" || event === "close") process.emitWarning(error);
+    if (event === "error" || event === "close") emitWarning(error);
     else this.#handlers.emit("error", error);
   }
 }

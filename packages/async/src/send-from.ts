@@ -73,6 +73,18 @@ function bytesPerSecondFor(firstBytes: Uint8Array, liveOptions: LiveOptions): nu
   return fromOptions;
 }
 
+/** The chunks as one run of bytes (a Uint8Array, so this also runs where there is no `Buffer`). */
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const joined = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
+}
+
 /** Whether more bytes are needed to know the format: a WAV header (or its start) not yet complete. */
 function headerIncomplete(bytes: Uint8Array): boolean {
   const wave = isRiffWave(bytes);
@@ -105,7 +117,7 @@ export async function sendFrom(
     await sink.send(chunk, signal);
   };
   const startPacing = async (): Promise<void> => {
-    const first = probe.length === 1 ? (probe[0] as Uint8Array) : Buffer.concat(probe);
+    const first = concatBytes(probe);
     pacer = new RealtimePacer({
       bytesPerSecond: bytesPerSecondFor(first, sink.liveOptions),
       ...(clock === undefined ? {} : { clock }),
@@ -128,7 +140,7 @@ export async function sendFrom(
         probe.push(frame);
         probeBytes += frame.byteLength;
         // Wait for the whole header of a WAV source (it may span chunks); anything else is raw audio.
-        if (probeBytes < MAX_HEADER_PROBE_BYTES && headerIncomplete(Buffer.concat(probe))) continue;
+        if (probeBytes < MAX_HEADER_PROBE_BYTES && headerIncomplete(concatBytes(probe))) continue;
         await startPacing();
         continue;
       }

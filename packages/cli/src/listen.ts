@@ -19,6 +19,7 @@ import { JsonRenderer } from "./render-json.ts";
 import { TtyRenderer } from "./render-tty.ts";
 import type { Renderer } from "./renderer.ts";
 import { openSource } from "./sources.ts";
+import { useColor } from "./terminal/color.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** The process pieces `listen` uses; tests and embedders can pass their own. */
@@ -47,11 +48,15 @@ function checkOptions(options: LiveOptions): void {
 /**
  * How long finish() may wait for the server's last results. Audio sent faster than real time
  * may still be queued at the recognizer when CloseStream goes out (the offline engine runs a few
- * times faster than real time on one core, slower on a busy machine), so an unpaced stream gets
- * the audio's own duration on top of the usual 10 s; unknown length, a minute.
+ * times faster than real time on one core, slower on a busy machine), so a stream sent faster
+ * than real time gets the audio's own duration on top of the usual 10 s; unknown length, a minute.
  */
-function finishTimeoutMs(pacing: "realtime" | "fast", durationSeconds: number | undefined): number {
-  if (pacing === "realtime") return 10_000;
+function finishTimeoutMs(
+  pacing: "realtime" | "fast",
+  speed: number,
+  durationSeconds: number | undefined,
+): number {
+  if (pacing === "realtime" && speed <= 1) return 10_000;
   return 10_000 + Math.ceil((durationSeconds ?? 50) * 1000);
 }
 
@@ -122,7 +127,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
           timestamps: args.timestamps,
           speakers: args.speakers,
           columns: () => io.stdout.columns || 80,
-          color: !io.env.NO_COLOR,
+          color: useColor(io.env, true),
         });
     renderer = output;
     // Files default to real time on a terminal (captions at speaking pace) and to full speed
@@ -130,7 +135,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     const pacing = args.pacing ?? (source.kind === "file" && !json ? "realtime" : "fast");
     const createFace = args.face === "threaded" ? createThreadedFace : createAsyncFace;
     const liveFace = createFace(
-      { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, format.durationSeconds) },
+      { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, args.speed, format.durationSeconds) },
       {
         message: (message) => output.message(message),
         // Fatal errors also reject start/send/finish, which is where they are reported (once).

@@ -1,7 +1,8 @@
 /**
  * Zero-cost observability, as undici does it: `node:diagnostics_channel` channels that a
  * session publishes to only while someone subscribes, so an unobserved session pays one
- * property read per event.
+ * property read per event. In a browser the same channel objects live in the page (subscribe
+ * through them: there is no `node:diagnostics_channel` to look them up by name).
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@
  * });
  * ```
  */
-import diagnosticsChannel from "node:diagnostics_channel";
+import { type DiagnosticsChannel, platform } from "#platform";
 import type { ServerMessage } from "./messages.ts";
 import type { CloseReport } from "./session/close-report.ts";
 
@@ -49,7 +50,36 @@ export interface SessionCloseDiagnostic {
   readonly report: CloseReport;
 }
 
+export type { DiagnosticsChannel, DiagnosticsListener } from "#platform";
+
+/**
+ * The diagnostics channel called `name`: Node's `diagnostics_channel.channel(name)`, or in a
+ * browser the page's own channel of that name (the same object for the same name).
+ *
+ * @example
+ * ```ts
+ * const channel = diagnosticsChannel("earshot:session:close");
+ * channel.subscribe((data) => console.log((data as SessionCloseDiagnostic).report.code));
+ * ```
+ */
+export function diagnosticsChannel(name: string): DiagnosticsChannel {
+  return platform.diagnosticsChannel(name);
+}
+
 /** The channel objects (exported for `hasSubscribers` checks and `subscribe`). */
-export const sessionOpenChannel = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.open);
-export const sessionMessageChannel = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.message);
-export const sessionCloseChannel = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.close);
+export const sessionOpenChannel: DiagnosticsChannel = diagnosticsChannel(DIAGNOSTICS_CHANNELS.open);
+export const sessionMessageChannel: DiagnosticsChannel = diagnosticsChannel(DIAGNOSTICS_CHANNELS.message);
+export const sessionCloseChannel: DiagnosticsChannel = diagnosticsChannel(DIAGNOSTICS_CHANNELS.close);
+
+/**
+ * Surfaces an error that no listener took, without throwing into the caller: a process
+ * warning in Node (`process.emitWarning`), `console.warn` in a browser.
+ *
+ * @example
+ * ```ts
+ * queueMicrotask(() => emitWarning(new Error("a handler threw")));
+ * ```
+ */
+export function emitWarning(error: Error): void {
+  platform.emitWarning(error);
+}

@@ -1,6 +1,6 @@
 /**
  * The one frame encoder: everything a client puts on the wire goes through here, so the rules
- * of PROTOCOL.md §3 (audio as binary frames, never a zero-length one; control messages as JSON
+ * of docs/protocol.md §3 (audio as binary frames, never a zero-length one; control messages as JSON
  * text frames) live in a single place.
  */
 import { AudioChunkError } from "./errors.ts";

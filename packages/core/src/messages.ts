@@ -1,5 +1,5 @@
 /**
- * The messages a `/v1/listen` server sends (PROTOCOL.md §4), and the one parser that turns a
+ * The messages a `/v1/listen` server sends (docs/protocol.md §4), and the one parser that turns a
  * text frame into one of them without ever throwing.
  */
 import {

@@ -4,7 +4,7 @@
  * the new stream's timestamps onto the old timeline.
  *
  * The server sends no acknowledgements: the end of the last final result (`start + duration`)
- * is the only evidence of how much audio it has fully processed (PROTOCOL.md §6). Everything
+ * is the only evidence of how much audio it has fully processed (docs/protocol.md §6). Everything
  * after that point is kept here, up to a bound; past the bound the oldest bytes are dropped
  * and the loss is counted ({@link ReplayBuffer.droppedBytes}, {@link ReplayPending.lostBytes}).
  *

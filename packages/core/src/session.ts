@@ -1,8 +1,9 @@
 /**
- * `LiveSession`: one socket's life over `ws` (idle → connecting → open → closing → closed).
- * The facades (async and threaded clients) build on it; it holds no facade logic.
+ * `LiveSession`: one socket's life (idle → connecting → open → closing → closed), over `ws` in
+ * Node and the platform's `WebSocket` in a browser (see `platform/`). The facades (async and
+ * threaded clients) build on it; it holds no facade logic.
  */
-import type WebSocket from "ws";
+import { platform, type SessionSocket } from "#platform";
 import { type Clock, systemClock } from "./clock.ts";
 import { sessionCloseChannel, sessionMessageChannel, sessionOpenChannel } from "./diagnostics.ts";
 import {
@@ -32,10 +33,8 @@ import {
 } from "./options.ts";
 import { ABNORMAL_CLOSURE, buildCloseReport, type CloseReport } from "./session/close-report.ts";
 import { DrainGate } from "./session/drain-gate.ts";
-import { readRefusal } from "./session/handshake.ts";
 import { ListenerRegistry } from "./session/listeners.ts";
 import { SendQueue } from "./session/send-queue.ts";
-import { createSocket, rawDataToText, requestIdOf, socketSink } from "./session/socket.ts";
 import type { LiveSessionEventMap, LiveSessionInit, SessionState } from "./session/types.ts";
 
 export type { CloseReport } from "./session/close-report.ts";
@@ -49,7 +48,7 @@ export type { LiveSessionEventMap, LiveSessionInit, MessageInfo, SessionState } 
  * - `finish()` sends CloseStream behind all queued audio and resolves with the server's
  *   `Metadata` once the server has closed — the last results are never cut off.
  * - A listener that throws does not break the session: the error goes to `listenerError`
- *   listeners, or, when there are none, to `process.emitWarning` on a later microtask.
+ *   listeners, or, when there are none, to a warning (`process.emitWarning` in Node) on a later microtask.
  * - The `close` event fires exactly once, last; afterwards no timer, socket or listener remains.
  *
  * @example
@@ -69,7 +68,7 @@ export class LiveSession {
   readonly #listeners: ListenerRegistry<LiveSessionEventMap>;
   readonly #queue: SendQueue;
   #state: SessionState = "idle";
-  #ws: WebSocket | undefined;
+  #ws: SessionSocket | undefined;
   #requestId: string | undefined;
   #keepAlive: KeepAliveScheduler | undefined;
   #metadata: MetadataMessage | undefined;
@@ -78,7 +77,6 @@ export class LiveSession {
   #finishing = false;
   #connectTimer: unknown;
   #finishTimer: unknown;
-  #refusal: { cut(): void } | undefined;
   #detachSignal: (() => void) | undefined;
   readonly #drain = new DrainGate();
   #connectWaiter: { resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -295,9 +293,24 @@ export class LiveSession {
   }
 
   #openSocket(): void {
-    let ws: WebSocket;
+    let ws: SessionSocket;
     try {
-      ws = createSocket(this.#url, handshakeFor(this.#client));
+      ws = platform.openSocket(this.#url, handshakeFor(this.#client), this.#secrets, {
+        requestId: (id) => {
+          this.#requestId = id;
+        },
+        open: () => this.#onOpen(ws),
+        message: (text) => this.#onMessage(text),
+        refused: (error) => this.#fail(error),
+        error: (error) => {
+          this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, {
+            cause: error,
+            requestId: this.#requestId,
+            secrets: this.#secrets,
+          });
+        },
+        close: (code, reason) => this.#finalize(code, reason),
+      });
     } catch (thrown) {
       this.#failure = new ConnectionError(`Could not start the connection: ${describeError(thrown)}`, {
         cause: thrown,
@@ -310,33 +323,16 @@ export class LiveSession {
     this.#connectTimer = this.#clock.setTimeout(() => {
       this.#connectTimer = undefined;
       // A refusal whose body is still arriving is reported as the refusal it is.
-      if (this.#refusal) this.#refusal.cut();
-      else this.#fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#client.connectTimeoutMs));
+      if (!ws.cutRefusal())
+        this.#fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#client.connectTimeoutMs));
     }, this.#client.connectTimeoutMs);
-    ws.on("upgrade", (response) => {
-      this.#requestId = requestIdOf(response) ?? this.#requestId;
-    });
-    ws.on("unexpected-response", (_request, response) => {
-      this.#requestId = requestIdOf(response) ?? this.#requestId;
-      this.#refusal = readRefusal(response, this.#secrets, (error) => this.#fail(error));
-    });
-    ws.on("open", () => this.#onOpen(ws));
-    ws.on("message", (data) => this.#onMessage(data));
-    ws.on("error", (error) => {
-      this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, {
-        cause: error,
-        requestId: this.#requestId,
-        secrets: this.#secrets,
-      });
-    });
-    ws.on("close", (code, reason) => this.#finalize(code, reason.toString("utf8")));
   }
 
-  #onOpen(ws: WebSocket): void {
+  #onOpen(ws: SessionSocket): void {
     this.#clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#state = this.#finishing ? "closing" : "open";
-    this.#queue.attach(socketSink(ws, this.#client.highWaterMarkBytes, () => this.#drain.waiting));
+    this.#queue.attach(ws.sink(this.#client.highWaterMarkBytes, () => this.#drain.waiting));
     const keepAliveMs = this.#client.keepAliveIntervalMs;
     if (keepAliveMs !== undefined && !this.#finishing) {
       this.#keepAlive = new KeepAliveScheduler({
@@ -361,9 +357,8 @@ export class LiveSession {
     this.#checkDrained();
   }
 
-  #onMessage(data: WebSocket.RawData): void {
+  #onMessage(text: string): void {
     const receivedAt = this.#clock.now();
-    const text = rawDataToText(data);
     // The endpoint sends no binary frames; one that arrives anyway is parsed like text, so it
     // reaches the user (as Unhandled if it is not a known message) rather than vanishing.
     const message = parseServerMessage(text);
@@ -384,8 +379,8 @@ export class LiveSession {
     }
     this.#state = "closing";
     this.#keepAlive?.stop();
-    // terminate() destroys the TCP socket at once (during connecting it aborts the request);
-    // ws then emits "close", which finalizes the session with the failure recorded above.
+    // terminate() ends the connection at once (during connecting it aborts the request); the
+    // socket's "close" then finalizes the session with the failure recorded above.
     ws.terminate();
   }
 
@@ -397,16 +392,10 @@ export class LiveSession {
     this.#clock.clearTimeout(this.#connectTimer);
     this.#clock.clearTimeout(this.#finishTimer);
     this.#connectTimer = this.#finishTimer = undefined;
-    this.#refusal = undefined;
     this.#detachSignal?.();
     this.#detachSignal = undefined;
     this.#queue.close();
-    const ws = this.#ws;
-    if (ws) {
-      ws.removeAllListeners();
-      // A late error from a socket already closed must not become an uncaught exception.
-      ws.on("error", () => {});
-    }
+    this.#ws?.detach();
     this.#ws = undefined;
     const report = buildCloseReport({
       code,
@@ -453,7 +442,7 @@ export class LiveSession {
     }
     // Nobody listens (or the listenerError handler itself threw): surface it as a warning on a
     // later microtask, outside the session's own call stack, so the stream is never disturbed.
-    queueMicrotask(() => process.emitWarning(error));
+    queueMicrotask(() => platform.emitWarning(error));
   }
 }
 

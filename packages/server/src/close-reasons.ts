@@ -1,5 +1,5 @@
 /**
- * Close codes and reason texts as the real service sends them (PROTOCOL.md §5). The NET-0001
+ * Close codes and reason texts as the real service sends them (docs/protocol.md §5). The NET-0001
  * text is byte-for-byte the one in fixtures/deepgram/messages/CloseFrame.1011-NET-0001.capture.json.
  */
 

@@ -8,12 +8,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, "..", "..", "..");
 
 /**
- * `../shared/` beside the checkout, where the recorded Deepgram fixtures live on every
- * developer machine and in CI. `EARSHOT_SHARED_DIR` overrides it.
+ * The recorded Deepgram server messages, kept in this package (`packages/testkit/fixtures/
+ * deepgram/`, provenance in its SOURCES.md) so a plain clone tests itself with nothing beside it.
  */
-export const sharedDir = process.env.EARSHOT_SHARED_DIR ?? resolve(repoRoot, "..", "shared");
-
-export const deepgramFixturesDir = join(sharedDir, "fixtures", "deepgram");
+export const deepgramFixturesDir = resolve(here, "..", "fixtures", "deepgram");
 
 export interface Fixture {
   /** File name relative to `fixtures/deepgram/`, e.g. `messages/Results.docs-getting-started.json`. */

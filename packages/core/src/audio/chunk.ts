@@ -1,4 +1,4 @@
-/** Splitting audio into frames of the advised size (20–250 ms each, PROTOCOL.md §3). */
+/** Splitting audio into frames of the advised size (20–250 ms each, docs/protocol.md §3). */
 
 /**
  * Yields consecutive views of `bytes`, `chunkBytes` long (the last may be shorter). No bytes

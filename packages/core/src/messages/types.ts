@@ -1,5 +1,5 @@
 /**
- * The messages a `/v1/listen` server sends (PROTOCOL.md §4), as a union discriminated on
+ * The messages a `/v1/listen` server sends (docs/protocol.md §4), as a union discriminated on
  * `type`. Field names are the wire names.
  */
 

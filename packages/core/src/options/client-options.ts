@@ -2,6 +2,7 @@
  * How a client reaches the server: where, with which credentials, and the limits of one
  * session. Resolved once, with every default filled in and every problem reported at once.
  */
+import { platform } from "#platform";
 import { type OptionProblem, OptionsError } from "../errors.ts";
 import { REDACTED } from "../redact.ts";
 import { isCredentialParam } from "./validate.ts";
@@ -24,7 +25,7 @@ export const DEFAULT_KEEP_ALIVE_MS = 4_000;
  * ```
  */
 export interface ClientOptions {
-  /** API key, sent as `Authorization: Token <key>`. @default process.env.DEEPGRAM_API_KEY */
+  /** API key, sent as `Authorization: Token <key>`. @default process.env.DEEPGRAM_API_KEY (none in a browser) */
   apiKey?: string | undefined;
   /** Short-lived access token (JWT), sent as `Authorization: Bearer <token>`; wins over `apiKey`. */
   accessToken?: string | undefined;
@@ -36,9 +37,13 @@ export interface ClientOptions {
   url?: string | URL;
   /** Allow unencrypted `ws://` to non-loopback hosts. @default false */
   allowInsecure?: boolean;
-  /** Extra handshake headers. @default {} */
+  /** Extra handshake headers (not in a browser, which cannot set them). @default {} */
   headers?: Readonly<Record<string, string>>;
-  /** Send the credential as a header or as subprotocols (`["token", key]`, `["bearer", jwt]`). @default "header" */
+  /**
+   * Send the credential as a header or as subprotocols (`["token", key]`, `["bearer", jwt]`).
+   * A browser can only send subprotocols.
+   * @default "header" in Node, "subprotocol" in a browser
+   */
   authTransport?: AuthTransport;
   /** Send KeepAlive after this idle interval in ms; `true` = 4000 ms; `false` = never. @default false */
   keepAlive?: boolean | number;
@@ -190,6 +195,20 @@ function resolveKeepAlive(value: unknown, problems: OptionProblem[]): number | u
   return undefined;
 }
 
+/** A browser's WebSocket sends no handshake headers: asking for any is a mistake to report, not to drop. */
+function headerProblems(input: ClientOptions, authTransport: AuthTransport, problems: OptionProblem[]): void {
+  if (authTransport === "header") {
+    problems.push({
+      option: "authTransport",
+      message:
+        'cannot be "header" in a browser (it cannot set handshake headers): use "subprotocol", the default there',
+    });
+  }
+  if (input.headers !== undefined && Object.keys(input.headers).length > 0) {
+    problems.push({ option: "headers", message: "cannot be sent by a browser's WebSocket: remove them" });
+  }
+}
+
 /** Deepgram's own hosts always need a credential (unless the caller brings its own header). */
 function needsCredential(resolved: ResolvedClientOptions): boolean {
   let hostname: string;
@@ -224,18 +243,19 @@ function redactedView(options: ResolvedClientOptions): Record<string, unknown> {
  */
 export function resolveClientOptions(
   options: ClientOptions | ResolvedClientOptions = {},
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = platform.environment(),
 ): ResolvedClientOptions {
   if (isResolvedClientOptions(options)) return options;
   const problems: OptionProblem[] = [];
   const input = options as ClientOptions;
-  const authTransport = input.authTransport ?? "header";
+  const authTransport = input.authTransport ?? (platform.handshakeHeaders ? "header" : "subprotocol");
   if (authTransport !== "header" && authTransport !== "subprotocol") {
     problems.push({
       option: "authTransport",
       message: `must be "header" or "subprotocol", not ${String(authTransport)}`,
     });
   }
+  if (!platform.handshakeHeaders) headerProblems(input, authTransport, problems);
   const resolved: ResolvedClientOptions = {
     apiKey: credential(input.apiKey ?? env.DEEPGRAM_API_KEY, "apiKey", problems),
     accessToken: credential(input.accessToken, "accessToken", problems),

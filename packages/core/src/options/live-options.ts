@@ -1,5 +1,5 @@
 /**
- * The query parameters of `/v1/listen` (PROTOCOL.md §2), typed. Names are the wire names, so
+ * The query parameters of `/v1/listen` (docs/protocol.md §2), typed. Names are the wire names, so
  * what you write here is what the server receives.
  */
 

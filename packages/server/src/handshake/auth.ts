@@ -1,5 +1,5 @@
 /**
- * Credentials as Deepgram accepts them (PROTOCOL.md §1): `Authorization: Token <key>` or
+ * Credentials as Deepgram accepts them (docs/protocol.md §1): `Authorization: Token <key>` or
  * `Bearer <jwt>` (scheme case-insensitive), or, where headers cannot be set, the subprotocols
  * `["token", <key>]` / `["bearer", <jwt>]`.
  */

@@ -171,7 +171,7 @@ export class ServerSession {
 
   async #handleAudio(frame: Buffer): Promise<void> {
     if (this.#phase !== "open") return;
-    // A zero-length binary frame is the legacy end-of-stream signal (PROTOCOL.md §3).
+    // A zero-length binary frame is the legacy end-of-stream signal (docs/protocol.md §3).
     if (frame.length === 0) return this.#closeStream();
     if (looksLikeJsonControl(frame)) {
       this.#fail(dataErrorReason("a JSON message arrived as a binary frame; send control messages as text"));

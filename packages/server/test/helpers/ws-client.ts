@@ -26,12 +26,14 @@ export interface TestClient {
 
 export interface ConnectInit {
   headers?: Record<string, string>;
+  /** The endpoint. @default "/v1/listen" */
+  path?: string;
   protocols?: string[];
 }
 
-/** Opens `${base}/v1/listen?${query}`; rejects if the upgrade is refused. */
+/** Opens `${base}${init.path ?? "/v1/listen"}?${query}`; rejects if the upgrade is refused. */
 export function connect(base: string, query = "", init: ConnectInit = {}): Promise<TestClient> {
-  const url = `${base}/v1/listen${query === "" ? "" : `?${query}`}`;
+  const url = `${base}${init.path ?? "/v1/listen"}${query === "" ? "" : `?${query}`}`;
   const ws = new WebSocket(url, init.protocols ?? [], { headers: init.headers ?? {} });
   const texts: string[] = [];
   const messages: Json[] = [];
@@ -43,7 +45,7 @@ export function connect(base: string, query = "", init: ConnectInit = {}): Promi
     headers = response.headers;
   });
   ws.on("message", (data, isBinary) => {
-    // The server sends no binary frames on this endpoint (PROTOCOL.md §4): record one as such.
+    // The server sends no binary frames on this endpoint (docs/protocol.md §4): record one as such.
     texts.push(isBinary ? "<binary frame>" : data.toString());
   });
   // Parsed lazily, so a flood of messages costs no parsing unless a test reads them.
