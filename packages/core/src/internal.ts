@@ -1,5 +1,10 @@
 /**
- * `@earshot/core/internal`: plumbing shared by earshot's own packages. Not part of the public
- * API: it may change in any release.
+ * `@earshot/core/internal`: the plumbing the two faces (and Flux) are built from, kept off the
+ * main entry so that `@earshot/core`'s surface stays what a user needs. Not covered by semver
+ * for applications: only earshot's own packages should import it.
+ *
+ * @packageDocumentation
  */
-export { startPackageWorker, type WorkerFile } from "./workers/start-package-worker.ts";
+
+export { type AudioSink, sendFrom } from "./audio/send-from.ts";
+export * from "./pipeline/index.ts";

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Clock } from "@earshot/core";
 import type { EngineFactory } from "./engine.ts";
+import type { FluxFaultPlan } from "./flux/faults.ts";
 
 /**
  * Ways to make one session (or every session) misbehave, for reliability tests. Byte counts
@@ -35,6 +36,8 @@ export interface FaultPlan {
   stopReadingAfterBytes?: number;
   /** Send `count` Results messages as fast as the socket takes them (or one per `intervalMs`), right after open. */
   flood?: { count: number; intervalMs?: number };
+  /** Faults of Flux (`/v2/listen`) sessions only. */
+  flux?: FluxFaultPlan;
 }
 
 /** Options of {@link startServer}. */
@@ -47,7 +50,7 @@ export interface ServerOptions {
   apiKeys?: readonly string[];
   /** The recognizer. @default scriptedEngine() with its default script */
   engine?: EngineFactory;
-  /** Close a session with 1011 NET-0001 after this long without any frame from the client. @default 10_000 */
+  /** Close a session with 1011 NET-0001 after this long without any frame from the client (pings count on `/v2/listen`). @default 10_000 on /v1/listen, 60_000 on /v2/listen */
   inactivityTimeoutMs?: number;
   /**
    * Sessions allowed at once; an upgrade beyond it is refused with 429, as the real API does

@@ -7,7 +7,7 @@
 
 import { once } from "node:events";
 import type { Worker } from "node:worker_threads";
-import { startPackageWorker } from "@earshot/core/internal";
+import { startPackageWorker } from "@earshot/core/workers";
 import type {
   ServerThreadOptions,
   ServerThreadReply,

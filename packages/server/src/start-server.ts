@@ -7,9 +7,11 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { FLUX_PATH } from "@earshot/core";
 import { WebSocketServer } from "ws";
 import { CLOSE_GOING_AWAY } from "./close-reasons.ts";
 import { scriptedEngine } from "./engines/scripted-engine.ts";
+import { FluxServerSession } from "./flux/flux-session.ts";
 import { chooseSubprotocol } from "./handshake/auth.ts";
 import { decideHandshake, LISTEN_PATH } from "./handshake/handshake.ts";
 import { writeRefusal } from "./handshake/refuse.ts";
@@ -25,6 +27,8 @@ const TOO_MANY_SESSIONS = {
 
 /** Largest binary frame accepted (about 30 min of 16 kHz linear16 in one frame is plenty). */
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/** Flux keeps a socket without frames (pings count) open this long (docs/protocol.md §8.8). */
+const FLUX_INACTIVITY_TIMEOUT_MS = 60_000;
 /** How long close() lets sessions finish their closing handshake before destroying sockets. */
 const SHUTDOWN_GRACE_MS = 1_000;
 
@@ -43,7 +47,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   const inactivityTimeoutMs = options.inactivityTimeoutMs ?? 10_000;
   const maxSessions = options.maxConcurrentSessions ?? Number.POSITIVE_INFINITY;
   let admitted = 0;
-  const sessions = new Set<ServerSession>();
+  const sessions = new Set<ServerSession | FluxServerSession>();
   const sockets = new Set<Socket>();
   const requestIds = new WeakMap<IncomingMessage, string>();
 
@@ -86,15 +90,15 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     socket.once("close", release);
     requestIds.set(request, requestId);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = new ServerSession({
-        ws,
-        requestId,
-        options: decision.options,
-        engine,
-        inactivityTimeoutMs,
-        faults: decision.faults,
-        clock: options.clock,
-      });
+      const common = { ws, requestId, engine, faults: decision.faults, clock: options.clock };
+      const session =
+        decision.version === "v2"
+          ? new FluxServerSession({
+              ...common,
+              options: decision.options,
+              inactivityTimeoutMs: options.inactivityTimeoutMs ?? FLUX_INACTIVITY_TIMEOUT_MS,
+            })
+          : new ServerSession({ ...common, options: decision.options, inactivityTimeoutMs });
       sessions.add(session);
       void session.closed.then(() => sessions.delete(session));
     });
@@ -158,7 +162,7 @@ function answerPlainRequest(request: IncomingMessage, response: ServerResponse):
   const requestId = randomUUID();
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   const [status, errCode, errMsg] =
-    path === LISTEN_PATH
+    path === LISTEN_PATH || path === FLUX_PATH
       ? [426, "UPGRADE_REQUIRED", "The live endpoint needs a WebSocket upgrade."]
       : [404, "NOT_FOUND", `No such endpoint: ${path}.`];
   const body = JSON.stringify({ err_code: errCode, err_msg: errMsg, request_id: requestId });

@@ -6,7 +6,7 @@
  */
 
 import type { Worker } from "node:worker_threads";
-import { startPackageWorker } from "@earshot/core/internal";
+import { startPackageWorker } from "@earshot/core/workers";
 import type { CrashRequest, OpenSessionRequest } from "./port-protocol.ts";
 
 /** What the pool tells a session whose worker exited. */

@@ -11,11 +11,11 @@
 import {
   CallbackError,
   type EarshotError,
-  HandlerRegistry,
   type LiveTranscriptionEvent,
   type LiveTranscriptionEventMap,
   type LiveTranscriptionHandler,
 } from "@earshot/core";
+import { HandlerRegistry } from "@earshot/core/internal";
 
 /** One event waiting for delivery. */
 export type QueuedEvent = {

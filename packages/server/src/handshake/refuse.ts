@@ -9,6 +9,8 @@ export interface Refusal {
   readonly status: number;
   readonly errCode: string;
   readonly errMsg: string;
+  /** The body's keys: v1 `{err_code, err_msg}`; Flux (`/v2/listen`) `{code, description}` (docs/protocol.md §8.1). @default "v1" */
+  readonly shape?: "v1" | "v2";
 }
 
 /** The `err_code` used when a fault plan refuses with a status and names none. */
@@ -33,7 +35,11 @@ export function defaultErrCode(status: number): string {
 
 /** Writes the refusal and closes the socket once it is flushed. */
 export function writeRefusal(socket: Duplex, refusal: Refusal, requestId: string): void {
-  const body = JSON.stringify({ err_code: refusal.errCode, err_msg: refusal.errMsg, request_id: requestId });
+  const body = JSON.stringify(
+    refusal.shape === "v2"
+      ? { code: refusal.errCode, description: refusal.errMsg, request_id: requestId }
+      : { err_code: refusal.errCode, err_msg: refusal.errMsg, request_id: requestId },
+  );
   const head = [
     `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? "Error"}`,
     "Connection: close",

@@ -26,12 +26,14 @@ export interface TestClient {
 
 export interface ConnectInit {
   headers?: Record<string, string>;
+  /** The endpoint. @default "/v1/listen" */
+  path?: string;
   protocols?: string[];
 }
 
-/** Opens `${base}/v1/listen?${query}`; rejects if the upgrade is refused. */
+/** Opens `${base}${init.path ?? "/v1/listen"}?${query}`; rejects if the upgrade is refused. */
 export function connect(base: string, query = "", init: ConnectInit = {}): Promise<TestClient> {
-  const url = `${base}/v1/listen${query === "" ? "" : `?${query}`}`;
+  const url = `${base}${init.path ?? "/v1/listen"}${query === "" ? "" : `?${query}`}`;
   const ws = new WebSocket(url, init.protocols ?? [], { headers: init.headers ?? {} });
   const texts: string[] = [];
   const messages: Json[] = [];

@@ -4,7 +4,7 @@
  */
 
 import type { Worker } from "node:worker_threads";
-import { startPackageWorker } from "@earshot/core/internal";
+import { startPackageWorker } from "@earshot/core/workers";
 import type { EngineEvent } from "../../engine.ts";
 import { KOFFI_FIX, PocketsphinxUnavailableError } from "./errors.ts";
 import type { DecoderWorkerData, FromDecoderWorker, ToDecoderWorker } from "./worker-protocol.ts";
