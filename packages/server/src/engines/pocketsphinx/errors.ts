@@ -7,9 +7,13 @@
 /** The Debian command that installs everything this engine needs at run time. */
 export const POCKETSPHINX_INSTALL_HINT = "apt-get install libpocketsphinx3 pocketsphinx-en-us";
 
-/** What to do when the koffi package (a dependency of @earshot/server) is missing. */
+/**
+ * What to do when the koffi package is missing. It is an optional dependency of @earshot/server
+ * (28 MB of native binaries needed only by this engine), so installs that omit optional
+ * dependencies, or platforms koffi does not support, lack it.
+ */
 export const KOFFI_FIX =
-  "Reinstall @earshot/server's dependencies (npm install / pnpm install), which include koffi";
+  "koffi is an optional dependency of @earshot/server, needed only by the pocketsphinx engine: install it with `npm install koffi` (and do not omit optional dependencies)";
 
 /**
  * Thrown (as the engine factory's rejection) when the recognizer cannot start.
