@@ -20,7 +20,8 @@ export type EarshotErrorCode =
   | "ERR_INVALID_STATE"
   | "ERR_CALLBACK_FAILED"
   | "ERR_WORKER_EXITED"
-  | "ERR_SLOW_CONSUMER";
+  | "ERR_SLOW_CONSUMER"
+  | "ERR_MESSAGE_TOO_LARGE";
 
 /** One thing wrong with a set of live options. */
 export interface OptionProblem {
