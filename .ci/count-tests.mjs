@@ -14,7 +14,10 @@ const perProject = new Map(projects.map((project) => [project, 0]));
 let skipped = 0;
 for (const file of report.testResults ?? []) {
   const path = relative(root, file.name);
-  const project = projects.find((candidate) => path.startsWith(`${candidate}/`));
+  // The deepest listed folder holding the file: a project may sit inside another (examples/browser).
+  const project = projects
+    .filter((candidate) => path.startsWith(`${candidate}/`))
+    .sort((a, b) => b.length - a.length)[0];
   const ran = (file.assertionResults ?? []).filter(
     (test) => test.status === "passed" || test.status === "failed",
   );
