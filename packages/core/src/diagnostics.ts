@@ -83,3 +83,101 @@ export const sessionCloseChannel: DiagnosticsChannel = diagnosticsChannel(DIAGNO
 export function emitWarning(error: Error): void {
   platform.emitWarning(error);
 }
+
+/**
+ * The client channels: the same events from both faces, on the application's thread (the
+ * threaded face forwards them from its engine). One table in ARCHITECTURE.md documents them.
+ */
+export const CLIENT_DIAGNOSTICS_CHANNELS = {
+  connect: "earshot:client:connect",
+  open: "earshot:client:open",
+  audio: "earshot:client:audio",
+  result: "earshot:client:result",
+  finalLatency: "earshot:client:final-latency",
+  finalize: "earshot:client:finalize",
+  reconnecting: "earshot:client:reconnecting",
+  reconnected: "earshot:client:reconnected",
+  close: "earshot:client:close",
+} as const;
+
+/** A client channel's key. */
+export type ClientDiagnosticName = keyof typeof CLIENT_DIAGNOSTICS_CHANNELS;
+
+/** Fields every client diagnostic carries. */
+export interface ClientDiagnosticBase {
+  /** Identifies the stream (the same for all its connections). */
+  readonly streamId: string;
+  /** Clock milliseconds (epoch ms with the system clock) when it happened. */
+  readonly at: number;
+}
+
+/** The payload of each client channel. Plain data, so it crosses threads. */
+export interface ClientDiagnostics {
+  /** A connection attempt starts (`attempt` 0 = the first connection). */
+  connect: ClientDiagnosticBase & { readonly url: string; readonly attempt: number };
+  /** A connection opened; `connectMs` since its `connect`. */
+  open: ClientDiagnosticBase & { readonly requestId: string | undefined; readonly connectMs: number };
+  /** An audio frame was handed to the connection; `streamSeconds` is the stream time at its end (undefined without a fixed byte rate). */
+  audio: ClientDiagnosticBase & {
+    readonly bytes: number;
+    readonly totalBytes: number;
+    readonly streamSeconds: number | undefined;
+  };
+  /** A server message arrived; for `Results`, its span end on the stream's timeline. */
+  result: ClientDiagnosticBase & {
+    readonly type: string;
+    readonly isFinal: boolean;
+    readonly fromFinalize: boolean;
+    readonly audioEndSeconds: number | undefined;
+    /** Ms since the stream's first open. */
+    readonly sinceOpenMs: number;
+  };
+  /** Audio end → final: ms between sending the audio a final result ends at and receiving that result. */
+  finalLatency: ClientDiagnosticBase & { readonly audioEndSeconds: number; readonly latencyMs: number };
+  /** A Finalize round trip: ms from sending Finalize to the first `from_finalize` result. */
+  finalize: ClientDiagnosticBase & { readonly roundTripMs: number };
+  /** A drop will be retried after `delayMs`. */
+  reconnecting: ClientDiagnosticBase & {
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly code: string;
+    readonly message: string;
+  };
+  /** A new connection took over. */
+  reconnected: ClientDiagnosticBase & {
+    readonly attempt: number;
+    readonly downtimeMs: number;
+    readonly replayedBytes: number;
+    readonly offsetSeconds: number;
+    readonly lostSeconds: number;
+  };
+  /** The stream ended (once). */
+  close: ClientDiagnosticBase & {
+    readonly code: number;
+    readonly errorCode: string | undefined;
+    readonly bytesSent: number;
+    readonly reconnects: number;
+  };
+}
+
+const clientChannels = Object.fromEntries(
+  Object.entries(CLIENT_DIAGNOSTICS_CHANNELS).map(([key, name]) => [key, diagnosticsChannel(name)]),
+) as Record<ClientDiagnosticName, DiagnosticsChannel>;
+
+/** Where a stream's diagnostics go: straight to the channels, or (threaded engine) to another thread. */
+export interface DiagnosticsSink {
+  /** Whether anything listens (checked before building a payload). */
+  wanted(name: ClientDiagnosticName): boolean;
+  publish<N extends ClientDiagnosticName>(name: N, payload: ClientDiagnostics[N]): void;
+}
+
+/** The sink of this thread's `diagnostics_channel` channels. */
+export const channelSink: DiagnosticsSink = {
+  wanted: (name) => clientChannels[name].hasSubscribers,
+  publish: (name, payload) => clientChannels[name].publish(payload),
+};
+
+/** True when any client channel has a subscriber on this thread. */
+export function anyClientDiagnosticsWanted(): boolean {
+  return Object.values(clientChannels).some((channel) => channel.hasSubscribers);
+}

@@ -9,7 +9,7 @@ import { sessionCloseChannel, sessionMessageChannel, sessionOpenChannel } from "
 import {
   AbortedError,
   BufferOverflowError,
-  type CallbackError,
+  CallbackError,
   ConnectionError,
   type EarshotError,
   MessageTooLargeError,
@@ -33,9 +33,10 @@ import {
   toListenUrl,
   validateLiveOptions,
 } from "./options.ts";
+import { HandlerRegistry } from "./pipeline/handler-registry.ts";
+import { warnLater } from "./pipeline/warn.ts";
 import { ABNORMAL_CLOSURE, buildCloseReport, type CloseReport } from "./session/close-report.ts";
 import { DrainGate } from "./session/drain-gate.ts";
-import { ListenerRegistry } from "./session/listeners.ts";
 import { SendQueue } from "./session/send-queue.ts";
 import { classifySocketError } from "./session/socket-errors.ts";
 import type { LiveSessionEventMap, LiveSessionInit, SessionState } from "./session/types.ts";
@@ -74,7 +75,7 @@ export class LiveSession {
   readonly #url: URL;
   readonly #clock: Clock;
   readonly #secrets: readonly (string | undefined)[];
-  readonly #listeners: ListenerRegistry<LiveSessionEventMap>;
+  readonly #listeners: HandlerRegistry<LiveSessionEventMap>;
   readonly #queue: SendQueue;
   #state: SessionState = "idle";
   #ws: SessionSocket | undefined;
@@ -102,7 +103,9 @@ export class LiveSession {
     this.#url = toListenUrl(this.#client.url, init.options);
     this.#clock = init.clock ?? systemClock;
     this.#secrets = [this.#client.apiKey, this.#client.accessToken];
-    this.#listeners = new ListenerRegistry((error) => this.#reportListenerError(error));
+    this.#listeners = new HandlerRegistry<LiveSessionEventMap>((event, thrown) =>
+      this.#reportListenerError(new CallbackError(String(event), { cause: thrown })),
+    );
     this.#queue = new SendQueue({
       maxPendingBytes: this.#client.maxPendingBytes,
       // A failed write means the socket is going down: the close settles the waiters, with its error.
@@ -229,6 +232,16 @@ export class LiveSession {
   configure(features: Record<string, unknown>): void {
     const frame = configureFrame(features);
     this.#assertWritable("send Configure");
+    this.#queue.push(frame, false);
+  }
+
+  /**
+   * Queues a control frame already encoded by `frames.ts` (KeepAlive, Finalize, Configure)
+   * behind all queued audio: the threaded engine passes on what the caller's thread encoded.
+   * CloseStream goes through {@link LiveSession.finish} instead.
+   */
+  sendControl(frame: string): void {
+    this.#assertWritable("send a control message");
     this.#queue.push(frame, false);
   }
 
@@ -518,7 +531,7 @@ export class LiveSession {
     }
     // Nobody listens (or the listenerError handler itself threw): surface it as a warning on a
     // later microtask, outside the session's own call stack, so the stream is never disturbed.
-    queueMicrotask(() => platform.emitWarning(error));
+    warnLater(error);
   }
 }
 

@@ -110,7 +110,7 @@ export class HandshakeError extends EarshotError {
       status: response.status,
       statusText: response.statusText,
       dgError: header("dg-error"),
-      // Flux (/v2/listen) answers {code, description} where v1 has {err_code, err_msg} (PROTOCOL.md §8.1).
+      // Flux (/v2/listen) answers {code, description} where v1 has {err_code, err_msg} (docs/protocol.md §8.1).
       errCode: text(body.err_code) ?? text(body.code),
       errMsg: text(body.err_msg) ?? text(body.description) ?? text(body.message),
       requestId: header("dg-request-id") ?? text(body.request_id),

@@ -4,6 +4,7 @@
  */
 import { platform } from "#platform";
 import { type OptionProblem, OptionsError } from "../errors.ts";
+import type { ReconnectOptions } from "../reconnect/policy.ts";
 import { REDACTED } from "../redact.ts";
 import { isCredentialParam } from "./validate.ts";
 
@@ -60,6 +61,18 @@ export interface ClientOptions {
   maxPendingBytes?: number;
   /** `send()` returns false and `drained()` waits while more bytes than this are buffered. @default 1048576 (1 MiB) */
   highWaterMarkBytes?: number;
+  /**
+   * Reconnect after a retryable drop (a 1006 drop, 1011 NET-0000, a refused or failed
+   * connection, …) instead of failing the stream: wait (backoff with full jitter), open a new
+   * connection with the same options, send again the audio no final result has covered, and
+   * shift the new connection's timestamps so the stream keeps one timeline. Needs raw audio
+   * with `encoding` and `sample_rate`, and no `multichannel`. Non-retryable closes (401, 1008
+   * DATA-0000, an abort), drops after `finish()`, and the server's idle close with nothing to
+   * replay never reconnect. `Open` and `Close` fire once each; `Reconnecting` and
+   * `Reconnected` in between. The same in both faces.
+   * @default false
+   */
+  reconnect?: boolean | ReconnectOptions;
   /**
    * Hard cap on audio bytes buffered once the socket is open (a producer that ignores
    * `send()`'s backpressure): audio that would take the buffer past it is refused with
