@@ -9,7 +9,7 @@ import diagnosticsChannel from "node:diagnostics_channel";
 import { createServer, type Socket } from "node:net";
 import { inspect } from "node:util";
 import { AsyncLiveClient } from "@earshot/async";
-import { DIAGNOSTICS_CHANNELS, type LiveOptions, resolveClientOptions } from "@earshot/core";
+import { DIAGNOSTICS_CHANNELS, EarshotError, type LiveOptions, resolveClientOptions } from "@earshot/core";
 import { type ServerThread, startServerThread } from "@earshot/server";
 import { chunk, tone } from "@earshot/testkit";
 import { LiveClient } from "@earshot/threaded";
@@ -67,6 +67,8 @@ async function runThrough(kind: FaceKind, url: string, client: Record<string, un
     for (const piece of chunk(tone(0.3), 0.02)) await face.send(piece);
     look(await face.finish());
   } catch (error) {
+    // Every path here must end in a typed error: anything else means it was not exercised.
+    expect(error).toBeInstanceOf(EarshotError);
     look(error);
   }
   for (const recorded of face.events) look(recorded.payload);
