@@ -38,6 +38,26 @@ export interface FaultPlan {
   flood?: { count: number; intervalMs?: number };
   /** Faults of Flux (`/v2/listen`) sessions only. */
   flux?: FluxFaultPlan;
+  /** Answer the upgrade with a plain `200 OK` (as a proxy or captive portal would), not a WebSocket. */
+  answerWithoutUpgrade?: boolean;
+  /** Frames written straight to the TCP socket after open, bypassing every check (invalid UTF-8, …); `dataBase64` is the payload. */
+  rawFramesAfterOpen?: { kind: "text" | "binary"; dataBase64: string }[];
+  /** This many tiny text frames (`{"type":"Tick","n":i}`) right after open, in one write. */
+  tinyFrames?: number;
+  /** One text message of this many bytes right after open (an oversized message). */
+  largeMessageBytes?: number;
+  /** Ignore CloseStream: the stream stays open and nothing is flushed (the client's finish times out). */
+  ignoreCloseStream?: boolean;
+  /** Ignore Finalize: its reply never comes (the stream goes on). */
+  ignoreFinalize?: boolean;
+  /** After CloseStream, close 1000 without sending Metadata. */
+  omitMetadata?: boolean;
+  /** With its close frame, stop reading and never end TCP (the client must tear the socket down). */
+  keepTcpOpenAfterClose?: boolean;
+  /** Right after its close frame, write this many Results frames anyway (a broken server or proxy). */
+  resultsAfterClose?: number;
+  /** Once this many audio bytes have arrived, write half of a frame, then reset the TCP connection (RST). */
+  resetMidFrameAfterBytes?: number;
 }
 
 /** Options of {@link startServer}. */

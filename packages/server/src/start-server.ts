@@ -76,6 +76,10 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       writeRefusal(socket, decision.refusal, requestId);
       return;
     }
+    if (decision.faults?.answerWithoutUpgrade === true) {
+      answerWithoutUpgrade(socket);
+      return;
+    }
     if (admitted >= maxSessions) {
       writeRefusal(socket, TOO_MANY_SESSIONS, requestId);
       return;
@@ -98,7 +102,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
               options: decision.options,
               inactivityTimeoutMs: options.inactivityTimeoutMs ?? FLUX_INACTIVITY_TIMEOUT_MS,
             })
-          : new ServerSession({ ...common, options: decision.options, inactivityTimeoutMs });
+          : new ServerSession({ ...common, options: decision.options, inactivityTimeoutMs, tcp: socket });
       sessions.add(session);
       void session.closed.then(() => sessions.delete(session));
     });
@@ -155,6 +159,15 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     wss.close();
     await engine.close();
   }
+}
+
+/** A `200 OK` to an upgrade request (a proxy or captive portal between client and server). */
+function answerWithoutUpgrade(socket: Duplex): void {
+  const body = "<html><body>Welcome to the network</body></html>";
+  socket.once("finish", () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Plain HTTP (no upgrade): the live endpoint only speaks WebSocket. */

@@ -10,6 +10,9 @@ import type { OpenSessionRequest, SessionEvent } from "./port-protocol.ts";
 import { RecordKind, RingReader, type RingRecord } from "./ring-buffer.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
 
+/** How often a paused session checks whether the application thread has caught up, in ms. */
+const BACKLOG_POLL_MS = 5;
+
 /** Every session this thread hosts, so a crash handler can fail them all at once. */
 const hostedSessions = new Set<HostedSession>();
 
@@ -77,17 +80,42 @@ export class HostedSession {
     Atomics.add(this.#header, Slot.EventsPosted, 1);
   }
 
-  /** A blocked application thread may leave events untaken for a while, but not without bound. */
+  /** Events untaken: posted by this thread, not yet taken by the application thread. */
+  #backlog(): number {
+    return Atomics.load(this.#header, Slot.EventsPosted) - Atomics.load(this.#header, Slot.EventsTaken);
+  }
+
+  /**
+   * A blocked application thread may leave events untaken for a while, but not without bound.
+   * Past half of `maxBufferedEvents` the socket stops being read (TCP backpressure reaches the
+   * server, as the server does to a slow client); reading resumes once the application has
+   * taken half of that backlog. Only a backlog that still grows to the full limit (a socket
+   * chunk read before the pause took effect) closes the stream with `SlowConsumerError`.
+   */
   #checkBacklog(): void {
-    const posted = Atomics.load(this.#header, Slot.EventsPosted);
-    const taken = Atomics.load(this.#header, Slot.EventsTaken);
-    if (posted - taken > this.#maxBufferedEvents && this.#overflow === undefined) {
+    const backlog = this.#backlog();
+    const highWater = Math.max(1, Math.floor(this.#maxBufferedEvents / 2));
+    if (backlog > highWater && this.#session !== undefined && !this.#session.readingPaused) {
+      this.#session.pauseReading();
+      this.#resumeWhenTaken(Math.floor(highWater / 2));
+    }
+    if (backlog > this.#maxBufferedEvents && this.#overflow === undefined) {
       this.#overflow = new SlowConsumerError(
         this.#maxBufferedEvents,
         `More than ${this.#maxBufferedEvents} events waited for the application thread, so the stream was closed. Keep the thread free more often, or raise maxBufferedEvents.`,
       );
       this.#session?.abort(this.#overflow);
     }
+  }
+
+  /** Polls the shared counters (the application thread posts nothing when it takes events). */
+  #resumeWhenTaken(lowWater: number): void {
+    const check = (): void => {
+      if (this.#closed) return;
+      if (this.#backlog() <= lowWater) this.#session?.resumeReading();
+      else setTimeout(check, BACKLOG_POLL_MS);
+    };
+    setTimeout(check, BACKLOG_POLL_MS);
   }
 
   #finish(report: CloseReport): void {

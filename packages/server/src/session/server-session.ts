@@ -4,6 +4,7 @@
  * idle client gets Metadata and 1011 NET-0001; undecodable audio gets 1008 DATA-0000.
  */
 import { createHash, type Hash } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { Clock, LiveOptions } from "@earshot/core";
 import PQueue from "p-queue";
 import type { WebSocket } from "ws";
@@ -31,6 +32,7 @@ import {
 import { Outbox } from "./outbox.ts";
 import { SessionTimers } from "./timers.ts";
 import { Transcriber } from "./transcriber.ts";
+import { WireFaults } from "./wire-faults.ts";
 
 export interface ServerSessionInit {
   readonly ws: WebSocket;
@@ -40,6 +42,8 @@ export interface ServerSessionInit {
   readonly inactivityTimeoutMs: number;
   readonly faults: FaultPlan | undefined;
   readonly clock: Clock | undefined;
+  /** The upgraded TCP socket, for wire-level faults. */
+  readonly tcp: Duplex;
 }
 
 type SessionPhase = "open" | "closing" | "closed";
@@ -74,6 +78,8 @@ export class ServerSession {
   /** Frames are handled one after another, in order, even when a flush awaits the engine. */
   readonly #work = new PQueue({ concurrency: 1 });
 
+  readonly #wire: WireFaults;
+
   constructor(init: ServerSessionInit) {
     this.requestId = init.requestId;
     this.#ws = init.ws;
@@ -81,6 +87,7 @@ export class ServerSession {
     this.#inactivityTimeoutMs = init.inactivityTimeoutMs;
     this.#faults = init.faults ?? {};
     this.#timers = new SessionTimers(init.clock);
+    this.#wire = new WireFaults(init.ws, init.tcp, this.#faults);
     this.#outbox = new Outbox(init.ws, this.#faults.responseDelayMs ?? 0, this.#timers);
     this.#decoder = new AudioDecoder({
       encoding: init.options.encoding,
@@ -141,6 +148,7 @@ export class ServerSession {
     this.#armIdleTimer();
     this.#injector.opened(this.#timers);
     for (const text of this.#faults.sendAfterOpen ?? []) this.#outbox.send(text);
+    this.#wire.opened();
     const plan = this.#faults.flood;
     if (plan !== undefined) {
       flood({
@@ -166,7 +174,10 @@ export class ServerSession {
       .add(() => (isBinary ? this.#handleAudio(data) : this.#handleText(data.toString("utf8"))))
       .catch((error: unknown) => this.#internalError(error));
     if (this.#work.size >= MAX_QUEUED_FRAMES) this.#pauseForBacklog();
-    if (isBinary && data.length > 0) this.#injector.audioReceived(this.#audioBytes);
+    if (isBinary && data.length > 0) {
+      this.#injector.audioReceived(this.#audioBytes);
+      this.#wire.audioReceived(this.#audioBytes);
+    }
   }
 
   async #handleAudio(frame: Buffer): Promise<void> {
@@ -196,9 +207,11 @@ export class ServerSession {
       case "KeepAlive":
         return;
       case "Finalize":
+        if (this.#wire.ignoresFinalize) return;
         await this.#transcriber.flush("finalize", control.channel);
         return;
       case "CloseStream":
+        if (this.#wire.ignoresCloseStream) return;
         return this.#closeStream();
       case "Configure":
         this.#transcriber.configure(control.features);
@@ -224,7 +237,7 @@ export class ServerSession {
     const delay = this.#faults.finalDelayMs ?? 0;
     if (delay > 0 && !(await this.#timers.sleep(delay))) return;
     await this.#transcriber.flush("close");
-    this.#sendMetadata();
+    if (!this.#wire.omitsMetadata) this.#sendMetadata();
     await this.#closeAfterSending(1000, "");
   }
 
@@ -253,7 +266,9 @@ export class ServerSession {
     await this.#outbox.whenSent();
     if (this.#ws.readyState !== this.#ws.OPEN) return;
     try {
+      this.#wire.beforeCloseFrame();
       this.#ws.close(code, fitReason(reason));
+      this.#wire.afterCloseFrame(() => JSON.stringify(this.#floodResult(0)));
     } catch {
       // A code that cannot go on the wire (1005, 1006, 1015, …): what a client sees is a drop.
       this.#ws.terminate();
