@@ -113,16 +113,11 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
   }
 
   /**
-   * Connects. Resolves once the socket is open (after the `Open` event); audio may be sent
-   * before that — it waits, in order, for the socket (bounded by `maxPendingBytes`).
-   *
-   * @throws OptionsError when the live options cannot work (nothing was attempted);
-   *   HandshakeError, TimeoutError, ConnectionError or AbortedError when the connection fails —
-   *   reported through the `Error` and `Close` events as well.
-   * @example
-   * ```ts
-   * await client.start({ model: "nova-3", encoding: "linear16", sample_rate: 16000 }, { signal: AbortSignal.timeout(5000) });
-   * ```
+   * Connects; resolves once open (after `Open`). Audio sent before waits in order (bounded by
+   * `maxPendingBytes`). `signal` bounds connecting only.
+   * @throws OptionsError for options that cannot work; HandshakeError, TimeoutError,
+   *   ConnectionError or AbortedError when connecting fails (after `Error` and `Close`).
+   * @example `await client.start({ model: "nova-3" }, { signal: AbortSignal.timeout(5000) });`
    */
   async start(options: LiveOptions, { signal }: StartOptions = {}): Promise<void> {
     if (this.#abortedBeforeStart !== undefined) throw this.#abortedBeforeStart;

@@ -29,6 +29,7 @@ export {
   AudioChunkError,
   BufferOverflowError,
   CallbackError,
+  EngineLoadError,
   OptionsError,
   SlowConsumerError,
   StateError,

@@ -26,6 +26,11 @@ export interface ServerThreadOptions
   pocketsphinx?: PocketsphinxEngineOptions;
   /** Faults for every session. @default none */
   faults?: FaultPlan;
+  /**
+   * Faults per session, in upgrade order: the n-th session gets the n-th plan, later sessions
+   * none (wins over `faults`). For reconnect tests: drop the first connection only.
+   */
+  faultsPerSession?: readonly (FaultPlan | null)[];
 }
 
 /** What the worker is started with. */
