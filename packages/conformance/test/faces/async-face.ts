@@ -32,8 +32,8 @@ class AsyncFace implements Face {
     return this.#started().sendFrom(source);
   }
 
-  finalize(): boolean {
-    return this.#started().finalize();
+  finalize(channel?: number): boolean {
+    return this.#started().finalize(channel);
   }
 
   finish(): Promise<MetadataMessage | undefined> {

@@ -232,6 +232,44 @@ describe.each(faces)("the $name face", (kind) => {
     ]);
   });
 
+  it("sendFrom() settles as soon as the stream ends, rejecting with a StateError whose cause closed it", async () => {
+    const url = (await serve({})).url;
+    const face = kind.create();
+    await face.start(PCM, { url });
+    // A source that sends a little, then waits for audio that never comes.
+    let stalled: (() => void) | undefined;
+    const source = (async function* () {
+      yield FIRST.subarray(0, 3_200);
+      await new Promise<void>((resolve) => {
+        stalled = resolve;
+      });
+    })();
+    const sending = face.sendFrom(source).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await waitFor(() => stalled !== undefined, "the source to stall");
+    face.abort("stop");
+    const failure = await sending;
+    expect(failure).toBeInstanceOf(StateError);
+    expect((failure as StateError).cause).toBeInstanceOf(AbortedError);
+    expect((failure as StateError).cause).toBe(face.closeReport?.error);
+    stalled?.();
+  });
+
+  it("control frames come from core's encoder on the caller's thread: the same errors in both faces", async () => {
+    const url = (await serve({})).url;
+    const face = kind.create();
+    await face.start(PCM, { url });
+    expect(() => face.finalize(-1)).toThrow(RangeError);
+    expect(() => face.finalize(1.5)).toThrow(/non-negative integer/);
+    // Nothing was sent or reported: the stream goes on and ends cleanly.
+    expect(face.finalize(0)).toBe(true);
+    await face.finish();
+    expect(names(face.events)).not.toContain("error");
+    expect(payloads(face.events, "close")[0]).toMatchObject({ code: 1000 });
+  });
+
   it("refuses unknown client options naming the nearest, and enum values outside the protocol", async () => {
     const face = kind.create();
     expect(() => face.create({ keepalive: true } as never)).toThrow(OptionsError);

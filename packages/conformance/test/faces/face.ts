@@ -32,7 +32,7 @@ export interface Face {
   /** Sends a whole source through the face's own `sendFrom`. */
   sendFrom(source: AudioSource): Promise<void>;
   /** Asks the server to flush what it has (`from_finalize` results); false once closed. */
-  finalize(): boolean;
+  finalize(channel?: number): boolean;
   /** Closes now (`Error` with AbortedError, then `Close`). */
   abort(reason?: unknown): void;
   /** CloseStream behind the audio; resolves with the Metadata once everything was delivered. */

@@ -45,8 +45,8 @@ class ThreadedFace implements Face {
     return this.#started().sendFrom(source);
   }
 
-  finalize(): boolean {
-    return this.#started().finalize();
+  finalize(channel?: number): boolean {
+    return this.#started().finalize(channel);
   }
 
   async finish(): Promise<MetadataMessage | undefined> {
