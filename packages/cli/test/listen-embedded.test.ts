@@ -104,11 +104,11 @@ describe("the embedded local server", () => {
     expect(result.stdout.indexOf("good")).toBeLessThan(firstFinal);
   }, 70_000);
 
-  it("an engine the server does not know: one line, exit 1", async () => {
+  it("an engine the server does not know: a usage error naming --engine, exit 2", async () => {
     const result = await runEarshot(["listen", wavPath, "--engine", "nonesuch"]).done;
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^earshot: unknown engine "nonesuch"; known engines: [a-z, ]*scripted[a-z, ]*\n$/,
+      /^earshot: --engine must be one of [a-z, ]*scripted[a-z, ]*, got 'nonesuch'\n$/,
     );
   });
 });

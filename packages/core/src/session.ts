@@ -8,9 +8,11 @@ import { type Clock, systemClock } from "./clock.ts";
 import { sessionCloseChannel, sessionMessageChannel, sessionOpenChannel } from "./diagnostics.ts";
 import {
   AbortedError,
+  BufferOverflowError,
   CallbackError,
   ConnectionError,
   type EarshotError,
+  MessageTooLargeError,
   StateError,
   TimeoutError,
 } from "./errors.ts";
@@ -36,6 +38,7 @@ import { warnLater } from "./pipeline/warn.ts";
 import { ABNORMAL_CLOSURE, buildCloseReport, type CloseReport } from "./session/close-report.ts";
 import { DrainGate } from "./session/drain-gate.ts";
 import { SendQueue } from "./session/send-queue.ts";
+import { classifySocketError } from "./session/socket-errors.ts";
 import type { LiveSessionEventMap, LiveSessionInit, SessionState } from "./session/types.ts";
 
 export type { CloseReport } from "./session/close-report.ts";
@@ -50,7 +53,13 @@ export type { LiveSessionEventMap, LiveSessionInit, MessageInfo, SessionState } 
  *   `Metadata` once the server has closed — the last results are never cut off.
  * - A listener that throws does not break the session: the error goes to `listenerError`
  *   listeners, or, when there are none, to a warning (`process.emitWarning` in Node) on a later microtask.
- * - The `close` event fires exactly once, last; afterwards no timer, socket or listener remains.
+ * - The `close` event fires exactly once, last, as soon as the server's close frame arrives (or
+ *   the socket ends without one); afterwards no timer or listener remains, and the socket is
+ *   gone within `closeTimeoutMs`.
+ * - Bounded: a server message over `maxMessageBytes` ends the stream with `MessageTooLargeError`
+ *   (in Node before it is buffered); audio past `maxBufferedBytes` is refused with
+ *   `BufferOverflowError`; `pauseReading()` stops reading the socket (Node) so TCP backpressure
+ *   reaches the server.
  *
  * @example
  * ```ts
@@ -85,6 +94,7 @@ export class LiveSession {
   #closePromise: Promise<CloseReport> | undefined;
   #resolveClose: ((report: CloseReport) => void) | undefined;
   #finishPromise: Promise<MetadataMessage | undefined> | undefined;
+  #readingPaused = false;
 
   /** Validates `options` (throws `OptionsError` listing every problem); does not connect. */
   constructor(init: LiveSessionInit) {
@@ -169,14 +179,40 @@ export class LiveSession {
    *
    * @returns false when `bufferedBytes` is at or over `highWaterMarkBytes`: keep going, or
    *   `await drained()` to bound memory. Zero-length chunks are dropped (never sent).
-   * @throws AudioChunkError when `chunk` is not bytes; StateError after `finish()`/close;
-   *   BufferOverflowError when, before open, the backlog would exceed `maxPendingBytes`.
+   * @throws AudioChunkError when `chunk` is not bytes; StateError after `finish()`/close (its
+   *   `cause` is the error that ended the stream, if any); BufferOverflowError when, before
+   *   open, the backlog would exceed `maxPendingBytes`, or once open, the buffered bytes would
+   *   exceed `maxBufferedBytes` (the chunk is refused; nothing accepted before is dropped).
    */
   send(chunk: AudioChunk): boolean {
     const frame = toAudioFrame(chunk);
     this.#assertWritable("send audio");
-    if (frame !== undefined) this.#queue.push(frame, true);
+    if (frame !== undefined) {
+      if (this.#state === "open") this.#assertRoomFor(frame.byteLength);
+      this.#queue.push(frame, true);
+    }
     return this.bufferedBytes < this.#client.highWaterMarkBytes;
+  }
+
+  /**
+   * Stops reading from the socket (Node; a browser's WebSocket cannot): messages wait in the kernel, and TCP backpressure reaches
+   * the server, as for a consumer that has fallen behind. The server's close frame waits too.
+   * Keepalive and sending go on. No effect once closed.
+   */
+  pauseReading(): void {
+    this.#readingPaused = true;
+    if (this.#state === "open" || this.#state === "closing") this.#ws?.pause();
+  }
+
+  /** Reads from the socket again after {@link LiveSession.pauseReading}. */
+  resumeReading(): void {
+    this.#readingPaused = false;
+    if (this.#state === "open" || this.#state === "closing") this.#ws?.resume();
+  }
+
+  /** Whether {@link LiveSession.pauseReading} is in effect. */
+  get readingPaused(): boolean {
+    return this.#readingPaused;
   }
 
   /** Queues a KeepAlive behind all queued audio. */
@@ -301,29 +337,49 @@ export class LiveSession {
   }
 
   #assertWritable(what: string): void {
-    if (this.#report) throw new StateError(`Cannot ${what}: the session is closed.`);
+    const report = this.#report;
+    if (report) {
+      const why = report.error ? ` (${report.error.code}: see cause)` : "";
+      throw new StateError(
+        `Cannot ${what}: the session is closed${why}.`,
+        report.error ? { cause: report.error, requestId: this.#requestId } : { requestId: this.#requestId },
+      );
+    }
     if (this.#finishing) throw new StateError(`Cannot ${what} after finish().`);
+  }
+
+  /** Refuses audio that would take the open socket's buffer past `maxBufferedBytes`. */
+  #assertRoomFor(bytes: number): void {
+    const limit = this.#client.maxBufferedBytes;
+    const buffered = this.bufferedBytes;
+    if (buffered + bytes <= limit) return;
+    throw new BufferOverflowError(
+      limit,
+      `Sending ${bytes} more bytes would buffer more than maxBufferedBytes (${limit}); ${buffered} bytes are already waiting for the network and none were dropped. Await send() (or drained()) before sending more, or raise maxBufferedBytes.`,
+      { requestId: this.#requestId },
+    );
   }
 
   #openSocket(): void {
     let ws: SessionSocket;
     try {
-      ws = platform.openSocket(this.#url, handshakeFor(this.#client), this.#secrets, {
-        requestId: (id) => {
-          this.#requestId = id;
+      ws = platform.openSocket(
+        this.#url,
+        handshakeFor(this.#client),
+        this.#secrets,
+        {
+          requestId: (id) => {
+            this.#requestId = id;
+          },
+          open: () => this.#onOpen(ws),
+          message: (text) => this.#onMessage(text),
+          refused: (error) => this.#fail(error),
+          error: (error) => this.#onSocketError(error),
+          // In Node this comes as soon as the server's close frame arrives: nothing later is read.
+          close: (code, reason) => this.#finalize(code, reason),
         },
-        open: () => this.#onOpen(ws),
-        message: (text) => this.#onMessage(text),
-        refused: (error) => this.#fail(error),
-        error: (error) => {
-          this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, {
-            cause: error,
-            requestId: this.#requestId,
-            secrets: this.#secrets,
-          });
-        },
-        close: (code, reason) => this.#finalize(code, reason),
-      });
+        this.#client,
+      );
     } catch (thrown) {
       this.#failure = new ConnectionError(`Could not start the connection: ${describeError(thrown)}`, {
         cause: thrown,
@@ -345,6 +401,7 @@ export class LiveSession {
     this.#clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#state = this.#finishing ? "closing" : "open";
+    if (this.#readingPaused) ws.pause();
     this.#queue.attach(ws.sink(this.#client.highWaterMarkBytes, () => this.#drain.waiting));
     const keepAliveMs = this.#client.keepAliveIntervalMs;
     if (keepAliveMs !== undefined && !this.#finishing) {
@@ -379,6 +436,25 @@ export class LiveSession {
     if (sessionMessageChannel.hasSubscribers)
       sessionMessageChannel.publish({ session: this, message, receivedAt });
     this.#listeners.emit("message", message, { receivedAt, text });
+  }
+
+  #onSocketError(error: unknown): void {
+    const kind = classifySocketError(error);
+    const init = { cause: error, requestId: this.#requestId, secrets: this.#secrets };
+    if (kind === "network") {
+      // ws emits close next.
+      this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, init);
+      return;
+    }
+    // The server broke the protocol: ws has sent its close frame; nothing more is worth reading.
+    this.#fail(
+      kind === "too-large"
+        ? new MessageTooLargeError(this.#client.maxMessageBytes, undefined, init)
+        : new ConnectionError(
+            `The server sent a frame the WebSocket protocol forbids (${describeError(error)}), so the stream was closed.`,
+            init,
+          ),
+    );
   }
 
   /** Records `error` as the reason the session ends, and closes the socket now. */

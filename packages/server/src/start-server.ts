@@ -27,7 +27,7 @@ const TOO_MANY_SESSIONS = {
 
 /** Largest binary frame accepted (about 30 min of 16 kHz linear16 in one frame is plenty). */
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
-/** Flux keeps a socket without frames (pings count) open this long (PROTOCOL.md §8.8). */
+/** Flux keeps a socket without frames (pings count) open this long (docs/protocol.md §8.8). */
 const FLUX_INACTIVITY_TIMEOUT_MS = 60_000;
 /** How long close() lets sessions finish their closing handshake before destroying sockets. */
 const SHUTDOWN_GRACE_MS = 1_000;

@@ -1,6 +1,6 @@
 /**
  * The recorded Flux (`/v2/listen`) fixtures, kept in this repository (fixtures/deepgram/v2/,
- * provenance in SOURCES.md there), so no test reads anything outside the checkout.
+ * provenance in ../SOURCES.md), so no test reads anything outside the checkout.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

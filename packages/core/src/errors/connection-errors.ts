@@ -110,7 +110,7 @@ export class HandshakeError extends EarshotError {
       status: response.status,
       statusText: response.statusText,
       dgError: header("dg-error"),
-      // Flux (/v2/listen) answers {code, description} where v1 has {err_code, err_msg} (PROTOCOL.md §8.1).
+      // Flux (/v2/listen) answers {code, description} where v1 has {err_code, err_msg} (docs/protocol.md §8.1).
       errCode: text(body.err_code) ?? text(body.code),
       errMsg: text(body.err_msg) ?? text(body.description) ?? text(body.message),
       requestId: header("dg-request-id") ?? text(body.request_id),
@@ -153,6 +153,33 @@ export class ConnectionError extends EarshotError {
   static override readonly errorName: string = "ConnectionError";
   constructor(message: string, init: EarshotErrorOptions = {}) {
     super("ERR_CONNECTION_FAILED", message, { ...init, retryable: true });
+  }
+}
+
+/**
+ * The server sent a message larger than `maxMessageBytes`. The socket was closed when the
+ * frame's header announced the size, before its payload was buffered, so memory stays bounded.
+ * Not retryable: the same server would send the same message again.
+ *
+ * @example
+ * ```ts
+ * client.on("error", (error) => {
+ *   if (error instanceof MessageTooLargeError) console.error(`raise maxMessageBytes over ${error.limitBytes}`);
+ * });
+ * ```
+ */
+export class MessageTooLargeError extends EarshotError {
+  static override readonly errorName: string = "MessageTooLargeError";
+  /** The limit the message exceeded, in bytes (the client's `maxMessageBytes`). */
+  readonly limitBytes: number;
+  constructor(limitBytes: number, message?: string, init: EarshotErrorOptions = {}) {
+    super(
+      "ERR_MESSAGE_TOO_LARGE",
+      message ??
+        `The server sent a message larger than maxMessageBytes (${limitBytes} bytes), so the stream was closed before it was read. Raise maxMessageBytes if the server's messages are legitimately this large.`,
+      init,
+    );
+    this.limitBytes = limitBytes;
   }
 }
 

@@ -21,7 +21,8 @@ export type EarshotErrorCode =
   | "ERR_CALLBACK_FAILED"
   | "ERR_WORKER_EXITED"
   | "ERR_ENGINE_LOAD"
-  | "ERR_SLOW_CONSUMER";
+  | "ERR_SLOW_CONSUMER"
+  | "ERR_MESSAGE_TOO_LARGE";
 
 /** One thing wrong with a set of live options. */
 export interface OptionProblem {

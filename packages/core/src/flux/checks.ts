@@ -95,7 +95,7 @@ export function checkLanguageHints(option: string, value: unknown, problems: Opt
 
 /** Thresholds in Flux (shared by the query and Configure). */
 export const FLUX_RANGES = {
-  // ⚠ PROTOCOL.md §8.2: the configuration page, .NET and Rust give 0.5–0.9, the API reference and
+  // ⚠ docs/protocol.md §8.2: the configuration page, .NET and Rust give 0.5–0.9, the API reference and
   // the JS types 0.5–1.0 (1.0 = never end on confidence). The wider range is accepted: a server
   // holding the narrower one answers with a clear 400 / ConfigureFailure, while refusing 1.0
   // here would make a documented setting unusable.

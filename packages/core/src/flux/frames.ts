@@ -1,5 +1,5 @@
 /**
- * The Flux control frames (PROTOCOL.md §8.4): exactly three text frames exist, `Configure`,
+ * The Flux control frames (docs/protocol.md §8.4): exactly three text frames exist, `Configure`,
  * `ForceEndTurn` and `CloseStream`. Anything else (v1's `KeepAlive` and `Finalize` included)
  * makes the server answer `UNPARSABLE_CLIENT_MESSAGE` and close, so there is deliberately no
  * JSON KeepAlive here: a Flux socket is kept alive with WebSocket pings.

@@ -1,5 +1,5 @@
 /**
- * Flux, Deepgram's turn-based streaming API (`/v2/listen`, PROTOCOL.md §8): options and their
+ * Flux, Deepgram's turn-based streaming API (`/v2/listen`, docs/protocol.md §8): options and their
  * checks, the message union and its parser, the three control frames, and the turn tracker.
  */
 export { FLUX_HINT_LANGUAGES, FLUX_RANGES } from "./checks.ts";

@@ -1,5 +1,5 @@
 /**
- * The messages a Flux server sends (PROTOCOL.md §8.5), as a union discriminated on `type`;
+ * The messages a Flux server sends (docs/protocol.md §8.5), as a union discriminated on `type`;
  * `TurnInfo` is discriminated further on `event`. Field names are the wire names. Every
  * enumeration is open (`| (string & {})`): a value newer than this package passes through.
  */

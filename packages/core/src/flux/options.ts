@@ -1,5 +1,5 @@
 /**
- * The query parameters of Flux, `/v2/listen` (PROTOCOL.md §8.2), typed, and the URL they make.
+ * The query parameters of Flux, `/v2/listen` (docs/protocol.md §8.2), typed, and the URL they make.
  * Names are the wire names, so what you write here is what the server receives.
  */
 
@@ -77,9 +77,9 @@ export interface FluxOptions extends KnownFluxOptions {
   [unknown: string]: QueryValue | undefined;
 }
 
-/** `eot_threshold` when the query does not set it (PROTOCOL.md §8.2 [R]). */
+/** `eot_threshold` when the query does not set it (docs/protocol.md §8.2 [R]). */
 export const DEFAULT_EOT_THRESHOLD = 0.7;
-/** `eot_timeout_ms` when the query does not set it (PROTOCOL.md §8.2 [R]). */
+/** `eot_timeout_ms` when the query does not set it (docs/protocol.md §8.2 [R]). */
 export const DEFAULT_EOT_TIMEOUT_MS = 5_000;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The Flux turn state machine (PROTOCOL.md §8.6), kept for the user: feed it every message of
+ * The Flux turn state machine (docs/protocol.md §8.6), kept for the user: feed it every message of
  * one connection and it knows the current turn (index, transcript so far, words, state), hands
  * back each finished turn, reports `sequence_id` gaps, and reports every broken rule as a typed
  * warning. It never throws on what a server sends: a server that breaks a rule is reported,

@@ -11,6 +11,11 @@ import { isCredentialParam } from "./validate.ts";
 /** How the credential travels in the WebSocket handshake. */
 export type AuthTransport = "header" | "subprotocol";
 
+/** Default of `maxBufferedBytes`: 16 MiB. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** Default of `maxMessageBytes`: 16 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
 /** The default server. */
 export const DEFAULT_URL = "wss://api.deepgram.com";
 /** Idle interval of `keepAlive: true`, in ms (the server gives up after about 10 s). */
@@ -68,6 +73,28 @@ export interface ClientOptions {
    * @default false
    */
   reconnect?: boolean | ReconnectOptions;
+  /**
+   * Hard cap on audio bytes buffered once the socket is open (a producer that ignores
+   * `send()`'s backpressure): audio that would take the buffer past it is refused with
+   * `BufferOverflowError` and nothing already accepted is dropped. Control messages are never
+   * refused. At least `highWaterMarkBytes`.
+   * @default 16777216 (16 MiB, about 8.7 minutes of 16 kHz linear16), or highWaterMarkBytes if larger
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Largest server message accepted, in bytes. A larger one closes the stream with
+   * `MessageTooLargeError` as soon as its frame header arrives, before it is buffered.
+   * Deepgram's largest real messages (long Results with many words) are about 1.2 MB.
+   * @default 16777216 (16 MiB)
+   */
+  maxMessageBytes?: number;
+  /**
+   * After the server's close frame (which ends the stream at once: `finish()` resolves, the
+   * close report is emitted), how long the socket may take to finish the closing handshake
+   * before it is destroyed; a server that keeps TCP open cannot keep the process alive longer.
+   * @default 1000
+   */
+  closeTimeoutMs?: number;
 }
 
 /** {@link ClientOptions} with every default filled in. `util.inspect` and JSON show no credential. */
@@ -85,6 +112,9 @@ export interface ResolvedClientOptions {
   readonly finishTimeoutMs: number;
   readonly maxPendingBytes: number;
   readonly highWaterMarkBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly maxMessageBytes: number;
+  readonly closeTimeoutMs: number;
 }
 
 const RESOLVED = Symbol.for("earshot.resolvedClientOptions");
@@ -208,6 +238,23 @@ function resolveKeepAlive(value: unknown, problems: OptionProblem[]): number | u
   return undefined;
 }
 
+/** `maxBufferedBytes` must leave room for the high-water mark, or `send()` could never signal backpressure first. */
+function resolveMaxBufferedBytes(
+  input: ClientOptions,
+  highWaterMarkBytes: number,
+  problems: OptionProblem[],
+): number {
+  const fallback = Math.max(DEFAULT_MAX_BUFFERED_BYTES, highWaterMarkBytes);
+  const value = positive(input, "maxBufferedBytes", fallback, problems);
+  if (input.maxBufferedBytes !== undefined && value < highWaterMarkBytes) {
+    problems.push({
+      option: "maxBufferedBytes",
+      message: `must be at least highWaterMarkBytes (${highWaterMarkBytes}), not ${value}`,
+    });
+  }
+  return value;
+}
+
 /** A browser's WebSocket sends no handshake headers: asking for any is a mistake to report, not to drop. */
 function headerProblems(input: ClientOptions, authTransport: AuthTransport, problems: OptionProblem[]): void {
   if (authTransport === "header") {
@@ -269,7 +316,7 @@ export function resolveClientOptions(
     });
   }
   if (!platform.handshakeHeaders) headerProblems(input, authTransport, problems);
-  const resolved: ResolvedClientOptions = {
+  const connection = {
     apiKey: credential(input.apiKey ?? env.DEEPGRAM_API_KEY, "apiKey", problems),
     accessToken: credential(input.accessToken, "accessToken", problems),
     url: resolveUrl(input, problems),
@@ -281,6 +328,12 @@ export function resolveClientOptions(
     finishTimeoutMs: positive(input, "finishTimeoutMs", 10_000, problems),
     maxPendingBytes: positive(input, "maxPendingBytes", 8 * 1024 * 1024, problems),
     highWaterMarkBytes: positive(input, "highWaterMarkBytes", 1024 * 1024, problems),
+  };
+  const resolved: ResolvedClientOptions = {
+    ...connection,
+    maxBufferedBytes: resolveMaxBufferedBytes(input, connection.highWaterMarkBytes, problems),
+    maxMessageBytes: positive(input, "maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, problems),
+    closeTimeoutMs: positive(input, "closeTimeoutMs", 1_000, problems),
   };
   const secrets = [resolved.apiKey, resolved.accessToken];
   if (secrets.some((secret) => secret !== undefined && resolved.url.includes(encodeURIComponent(secret)))) {

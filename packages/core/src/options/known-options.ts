@@ -3,6 +3,7 @@
  * silently ignored (`keepalive: true` for `keepAlive`) fails much later, far from its cause.
  */
 import { OptionsError } from "../errors.ts";
+import type { ClientOptions } from "./client-options.ts";
 
 /** Every `ClientOptions` key; each face adds its own. */
 export const CLIENT_OPTION_NAMES = [
@@ -18,7 +19,15 @@ export const CLIENT_OPTION_NAMES = [
   "maxPendingBytes",
   "highWaterMarkBytes",
   "reconnect",
+  "maxBufferedBytes",
+  "maxMessageBytes",
+  "closeTimeoutMs",
 ] as const;
+
+/** Fails to compile when a `ClientOptions` key is missing above (the list would refuse a real option). */
+type UnlistedClientOption = Exclude<keyof ClientOptions, (typeof CLIENT_OPTION_NAMES)[number]>;
+const everyClientOptionListed: [UnlistedClientOption] extends [never] ? true : UnlistedClientOption = true;
+void everyClientOptionListed;
 
 function distance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);

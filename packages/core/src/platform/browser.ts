@@ -6,7 +6,13 @@
  */
 import type { DiagnosticsChannel, DiagnosticsListener, Platform, SessionSocket } from "./types.ts";
 
-export type { DiagnosticsChannel, DiagnosticsListener, SessionSocket, SocketEvents } from "./types.ts";
+export type {
+  DiagnosticsChannel,
+  DiagnosticsListener,
+  SessionSocket,
+  SocketEvents,
+  SocketLimits,
+} from "./types.ts";
 
 /** The WHATWG `WebSocket`, as far as a session uses it (declared here: core builds without the DOM lib). */
 interface WebSocketLike {
@@ -48,6 +54,7 @@ function openSocket(
   url: URL,
   protocols: string[],
   events: Parameters<Platform["openSocket"]>[3],
+  maxMessageBytes: number,
 ): SessionSocket {
   const ws = new (webSocketConstructor())(url.href, protocols);
   ws.binaryType = "arraybuffer";
@@ -60,7 +67,19 @@ function openSocket(
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
   };
   ws.onopen = () => events.open();
-  ws.onmessage = (event) => events.message(textOf(event.data));
+  ws.onmessage = (event) => {
+    const text = textOf(event.data);
+    // The browser has already buffered it; refusing it still keeps it from the application.
+    if (text.length > maxMessageBytes) {
+      events.error(
+        Object.assign(new RangeError("Max payload size exceeded"), {
+          code: "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH",
+        }),
+      );
+      return;
+    }
+    events.message(text);
+  };
   // The event carries no detail by design (a refused upgrade looks like an unreachable host).
   ws.onerror = () =>
     events.error(
@@ -91,6 +110,9 @@ function openSocket(
       };
     },
     cutRefusal: () => false,
+    // A browser's WebSocket cannot stop reading: the application's own bounds apply instead.
+    pause: () => {},
+    resume: () => {},
     terminate() {
       // close() would wait for the server's close frame; like ws's terminate(), this ends the
       // session now and reports the close itself, on a later microtask as an event would come.
@@ -166,13 +188,13 @@ function inspectDeep(value: unknown, depth = 6): string {
 export const platform: Platform = {
   handshakeHeaders: false,
 
-  openSocket(url, handshake, _secrets, events) {
+  openSocket(url, handshake, _secrets, events, limits) {
     if (Object.keys(handshake.headers).length > 0) {
       throw new TypeError(
         'a browser cannot send WebSocket handshake headers (use authTransport: "subprotocol")',
       );
     }
-    return openSocket(url, handshake.protocols, events);
+    return openSocket(url, handshake.protocols, events, limits.maxMessageBytes);
   },
 
   diagnosticsChannel(name) {

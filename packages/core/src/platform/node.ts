@@ -8,13 +8,19 @@ import { readRefusal } from "../session/handshake.ts";
 import { createSocket, rawDataToText, requestIdOf, socketSink } from "../session/socket.ts";
 import type { Platform, SessionSocket } from "./types.ts";
 
-export type { DiagnosticsChannel, DiagnosticsListener, SessionSocket, SocketEvents } from "./types.ts";
+export type {
+  DiagnosticsChannel,
+  DiagnosticsListener,
+  SessionSocket,
+  SocketEvents,
+  SocketLimits,
+} from "./types.ts";
 
 export const platform: Platform = {
   handshakeHeaders: true,
 
-  openSocket(url, handshake, secrets, events): SessionSocket {
-    const ws = createSocket(url, handshake);
+  openSocket(url, handshake, secrets, events, limits): SessionSocket {
+    const ws = createSocket(url, handshake, limits, (code, reason) => events.close(code, reason));
     let refusal: { cut(): void } | undefined;
     ws.on("upgrade", (response) => {
       const id = requestIdOf(response);
@@ -42,6 +48,8 @@ export const platform: Platform = {
       // terminate() destroys the TCP socket at once (while connecting it aborts the request);
       // ws then emits "close".
       terminate: () => ws.terminate(),
+      pause: () => ws.pause(),
+      resume: () => ws.resume(),
       detach() {
         ws.removeAllListeners();
         // A late error from a socket already closed must not become an uncaught exception.

@@ -37,8 +37,19 @@ export interface SocketEvents {
   refused(error: HandshakeError): void;
   /** The connection failed; `close` follows. */
   error(cause: unknown): void;
-  /** The socket closed. */
+  /**
+   * The stream is over: in Node as soon as the server's close frame arrives (the socket then
+   * finishes the closing handshake on its own, within `closeTimeoutMs`), else when it closed.
+   */
   close(code: number, reason: string): void;
+}
+
+/** The limits a socket is opened with. */
+export interface SocketLimits {
+  /** Largest message accepted (Node: checked from the frame header, before buffering). */
+  readonly maxMessageBytes: number;
+  /** How long the closing handshake may take after a close frame before the socket is destroyed. */
+  readonly closeTimeoutMs: number;
 }
 
 /** One client socket, as a session drives it. */
@@ -52,6 +63,10 @@ export interface SessionSocket {
   sink(highWaterMark: number, waiting: () => boolean): FrameSink;
   /** Reports a refusal whose body is still arriving, now; false when there is none. */
   cutRefusal(): boolean;
+  /** Stops reading from the socket (TCP backpressure); a no-op where the runtime cannot. */
+  pause(): void;
+  /** Reads again after {@link SessionSocket.pause}. */
+  resume(): void;
   /** Closes at once, without a close handshake; `close` follows. */
   terminate(): void;
   /** Stops every event (a late error is swallowed, never thrown). */
@@ -71,6 +86,7 @@ export interface Platform {
     handshake: Handshake,
     secrets: readonly (string | undefined)[],
     events: SocketEvents,
+    limits: SocketLimits,
   ): SessionSocket;
   /** The diagnostics channel called `name` (the same object for the same name). */
   diagnosticsChannel(name: string): DiagnosticsChannel;

@@ -1,5 +1,5 @@
 /**
- * A Flux `Configure` (PROTOCOL.md §8.7) checked with core's rules and applied to the settings in
+ * A Flux `Configure` (docs/protocol.md §8.7) checked with core's rules and applied to the settings in
  * force: the answer is the ConfigureSuccess (every value now in force) or the ConfigureFailure
  * (the previous settings stay).
  */

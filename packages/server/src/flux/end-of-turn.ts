@@ -1,5 +1,5 @@
 /**
- * The local server's stand-in for Flux's end-of-turn model (PROTOCOL.md §8.10 [L]): a
+ * The local server's stand-in for Flux's end-of-turn model (docs/protocol.md §8.10 [L]): a
  * confidence from trailing silence, and the thresholds a stream runs with.
  */
 import { DEFAULT_EOT_THRESHOLD, DEFAULT_EOT_TIMEOUT_MS, type FluxOptions } from "@earshot/core";

@@ -1,4 +1,4 @@
-/** Faults only a Flux (`/v2/listen`) session knows (PROTOCOL.md §8.10's test knobs). */
+/** Faults only a Flux (`/v2/listen`) session knows (docs/protocol.md §8.10's test knobs). */
 
 /**
  * Flux faults, under {@link FaultPlan.flux}. The plan's other faults (drop, closeWith,

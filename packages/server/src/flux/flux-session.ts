@@ -1,7 +1,7 @@
 /**
  * One client's Flux stream (`/v2/listen`) on the server side. Binary frames are audio; the only
  * text frames are Configure, ForceEndTurn and CloseStream, handled strictly in order with the
- * audio (PROTOCOL.md §8.4). Every message carries the next `sequence_id`. Anything else — v1's
+ * audio (docs/protocol.md §8.4). Every message carries the next `sequence_id`. Anything else — v1's
  * KeepAlive included — is `Error UNPARSABLE_CLIENT_MESSAGE` and a status-less close (1005 at the
  * client), as is CloseStream's end. Pings keep an idle socket open; 60 s without any frame
  * closes it 1011 with v1's NET-0001 text (§8.8 leaves the code unspecified).

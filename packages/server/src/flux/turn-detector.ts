@@ -1,5 +1,5 @@
 /**
- * Turns one stream's audio into Flux TurnInfo messages (PROTOCOL.md §8.6, §8.10 [L]). The clock
+ * Turns one stream's audio into Flux TurnInfo messages (docs/protocol.md §8.6, §8.10 [L]). The clock
  * is audio received: every 0.25 s of audio is one step, and each step reports one TurnInfo —
  * an Update, or the state change due then. The engine (scripted or pocketsphinx) supplies the
  * words; a 10 ms energy detector supplies the trailing silence the end-of-turn confidence

@@ -9,7 +9,7 @@ export interface Refusal {
   readonly status: number;
   readonly errCode: string;
   readonly errMsg: string;
-  /** The body's keys: v1 `{err_code, err_msg}`; Flux (`/v2/listen`) `{code, description}` (PROTOCOL.md §8.1). @default "v1" */
+  /** The body's keys: v1 `{err_code, err_msg}`; Flux (`/v2/listen`) `{code, description}` (docs/protocol.md §8.1). @default "v1" */
   readonly shape?: "v1" | "v2";
 }
 
