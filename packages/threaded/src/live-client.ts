@@ -13,15 +13,12 @@ import {
   assertKnownOptions,
   CLIENT_OPTION_NAMES,
   type ClientOptions,
-  type CloseReport,
   configureFrame,
   type EarshotError,
   finalizeFrame,
   KEEP_ALIVE_FRAME,
   type LiveOptions,
-  type LiveTranscriptionEvent,
   type LiveTranscriptionEventMap,
-  type LiveTranscriptionHandler,
   resolveClientOptions,
   type SendFromOptions,
   StateError,
@@ -30,7 +27,7 @@ import {
   validateLiveOptions,
   WorkerExitedError,
 } from "@earshot/core";
-import { EventPipeline, sendFrom } from "@earshot/core/internal";
+import { PipelineClient, sendFrom } from "@earshot/core/internal";
 import { acquireEngine, type EngineLease, setEnginePoolSize } from "./engine-pool.ts";
 import { engineClientOptions, LIVE_CLIENT_OPTION_NAMES, type LiveClientOptions } from "./options.ts";
 import { RecordKind } from "./ring-buffer.ts";
@@ -62,8 +59,7 @@ let streams = 0;
  * }
  * ```
  */
-export class LiveClient implements Disposable {
-  readonly #events = new EventPipeline<LiveTranscriptionEventMap>();
+export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implements Disposable {
   readonly #clientOptions: ClientOptions;
   readonly #engine: MessagePort | undefined;
   readonly #limits: RingWriteLimits;
@@ -76,6 +72,7 @@ export class LiveClient implements Disposable {
 
   /** Does not connect. @throws OptionsError for an unknown option (naming the nearest) or one that cannot work. */
   constructor(options: LiveClientOptions = {}) {
+    super();
     assertKnownOptions(options, OPTION_NAMES);
     const { engine, ringBytes, sendTimeoutMs, maxBufferedEvents, poolSize, ...clientOptions } = options;
     const resolved = resolveClientOptions(clientOptions);
@@ -88,7 +85,7 @@ export class LiveClient implements Disposable {
     this.#finishTimeoutMs = resolved.finishTimeoutMs;
     if (poolSize !== undefined && engine === undefined) setEnginePoolSize(poolSize);
     // sendFrom() settles as soon as the stream ends, whichever way the Close came.
-    this.#events.on("close", () => this.#ended.abort(this.#events.refusal("sendFrom()")));
+    this.events.on("close", () => this.#ended.abort(this.events.refusal("sendFrom()")));
   }
 
   /**
@@ -110,10 +107,10 @@ export class LiveClient implements Disposable {
       );
     }
     validateLiveOptions(options);
-    this.#events.reopen();
+    this.events.reopen();
     this.#ended = new AbortController();
     this.#liveOptions = options;
-    const channel = new SessionChannel(allocateSessionMemory(this.#limits.ringBytes), this.#events);
+    const channel = new SessionChannel(allocateSessionMemory(this.#limits.ringBytes), this.events);
     this.#channel = channel;
     const deadline = performance.now() + this.#connectTimeoutMs + ENGINE_GRACE_MS;
     try {
@@ -139,7 +136,7 @@ export class LiveClient implements Disposable {
     } catch (error) {
       channel.fail(error as EarshotError);
     }
-    this.#events.flush();
+    this.events.flush();
     return channel.opened && !channel.closed;
   }
 
@@ -168,7 +165,7 @@ export class LiveClient implements Disposable {
       liveOptions: this.#liveOptions,
       ended,
       send: async (chunk) => {
-        if (!this.send(chunk)) throw this.#events.closed ? ended.reason : this.#events.refusal("sendFrom()");
+        if (!this.send(chunk)) throw this.events.closed ? ended.reason : this.events.refusal("sendFrom()");
       },
     });
   }
@@ -205,7 +202,7 @@ export class LiveClient implements Disposable {
     const deadline = performance.now() + this.#finishTimeoutMs + ENGINE_GRACE_MS;
     while (!channel.closed && performance.now() < deadline) {
       channel.drain();
-      this.#events.flush();
+      this.events.flush();
       if (channel.closed || channel.phase === SessionPhase.Closed) break;
       channel.waitForEvents(deadline);
     }
@@ -217,14 +214,14 @@ export class LiveClient implements Disposable {
           : new TimeoutError("ERR_FINISH_TIMEOUT", this.#finishTimeoutMs),
       );
     }
-    this.#events.flush();
+    this.events.flush();
     return channel.cleanClose;
   }
 
   /** Closes now: `Error` (AbortedError, `cause` = `reason`) and `Close` once, before it returns. */
   abort(reason?: unknown): void {
     this.#channel?.fail(new AbortedError("The stream was aborted.", { cause: reason }));
-    this.#events.flush();
+    this.events.flush();
   }
 
   /** `using client = …`: finishes when open (bounded by `finishTimeoutMs`), else aborts. */
@@ -236,29 +233,6 @@ export class LiveClient implements Disposable {
   /** True while the stream is open. */ isConnected(): boolean {
     const channel = this.#channel;
     return channel !== undefined && !channel.closed && channel.phase === SessionPhase.Open;
-  }
-
-  /** How the stream ended, once `Close` was delivered. */
-  get closeReport(): CloseReport | undefined {
-    return this.#events.closeReport;
-  }
-
-  /** Adds a callback for `event`; callbacks run on this thread, one at a time, in order. A throw becomes an `Error` event. */
-  on<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
-    this.#events.on(event, handler);
-    return this;
-  }
-
-  /** Adds a callback for the next `event` only. */
-  once<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
-    this.#events.once(event, handler);
-    return this;
-  }
-
-  /** Removes a callback added with `on` or `once`. */
-  off<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
-    this.#events.off(event, handler);
-    return this;
   }
 
   #lease(channel: SessionChannel, deadline: number): EngineLease {
@@ -293,7 +267,7 @@ export class LiveClient implements Disposable {
   }
 
   #report(error: EarshotError): void {
-    this.#events.error(error);
-    this.#events.flush();
+    this.events.error(error);
+    this.events.flush();
   }
 }
