@@ -10,11 +10,8 @@ import {
   assertKnownOptions,
   CLIENT_OPTION_NAMES,
   type ClientOptions,
-  type CloseReport,
   type LiveOptions,
-  type LiveTranscriptionEvent,
   type LiveTranscriptionEventMap,
-  type LiveTranscriptionHandler,
   type MetadataMessage,
   type ReconnectedInfo,
   ReconnectingSession,
@@ -26,7 +23,7 @@ import {
   type SessionState,
   StateError,
 } from "@earshot/core";
-import { deliverSessionEvents, EventPipeline, sendFrom } from "@earshot/core/internal";
+import { deliverSessionEvents, PipelineClient, sendFrom } from "@earshot/core/internal";
 import { MessageHub, type MessageSubscription } from "./message-stream.ts";
 import type { AsyncLiveClientOptions, FinishOptions, SendOptions, StartOptions } from "./options.ts";
 import { isFinalResults, isResults, isUtterancePart, UtteranceIterator } from "./views.ts";
@@ -49,10 +46,12 @@ const OPTION_NAMES = [...CLIENT_OPTION_NAMES, "iteratorBounds"];
  * await printing;
  * ```
  */
-export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDisposable {
+export class AsyncLiveClient
+  extends PipelineClient<LiveTranscriptionEventMap>
+  implements AsyncIterable<ServerMessage>, AsyncDisposable
+{
   readonly #clientOptions: ClientOptions;
   readonly #hub: MessageHub;
-  readonly #events = new EventPipeline<LiveTranscriptionEventMap>();
   /** Aborted, with the refusal as reason, once the stream has ended. */
   readonly #ended = new AbortController();
   #session: ReconnectingSession | undefined;
@@ -67,6 +66,7 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
    *   cannot work (e.g. `ws://` to a remote host); RangeError for bad bounds or reconnect numbers.
    */
   constructor(options: AsyncLiveClientOptions = {}) {
+    super();
     assertKnownOptions(options, OPTION_NAMES);
     const { iteratorBounds, ...clientOptions } = options;
     // Checked once, here: a bad url, limit or reconnect policy fails now, not at start().
@@ -102,27 +102,17 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
     return this.#session?.bufferedBytes ?? 0;
   }
 
-  /** How the stream ended, once `Close` was emitted. */
-  get closeReport(): CloseReport | undefined {
-    return this.#events.closeReport;
-  }
-
   /** Whether the socket is open (audio and control messages go straight out). */
   isConnected(): boolean {
     return this.#session?.state === "open";
   }
 
   /**
-   * Connects. Resolves once the socket is open (after the `Open` event); audio may be sent
-   * before that — it waits, in order, for the socket (bounded by `maxPendingBytes`).
-   *
-   * @throws OptionsError when the live options cannot work (nothing was attempted);
-   *   HandshakeError, TimeoutError, ConnectionError or AbortedError when the connection fails —
-   *   reported through the `Error` and `Close` events as well.
-   * @example
-   * ```ts
-   * await client.start({ model: "nova-3", encoding: "linear16", sample_rate: 16000 }, { signal: AbortSignal.timeout(5000) });
-   * ```
+   * Connects; resolves once open (after `Open`). Audio sent before waits in order (bounded by
+   * `maxPendingBytes`). `signal` bounds connecting only.
+   * @throws OptionsError for options that cannot work; HandshakeError, TimeoutError,
+   *   ConnectionError or AbortedError when connecting fails (after `Error` and `Close`).
+   * @example `await client.start({ model: "nova-3" }, { signal: AbortSignal.timeout(5000) });`
    */
   async start(options: LiveOptions, { signal }: StartOptions = {}): Promise<void> {
     if (this.#abortedBeforeStart !== undefined) throw this.#abortedBeforeStart;
@@ -134,10 +124,10 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
     const session = new ReconnectingSession({ options, client: this.#clientOptions });
     this.#session = session;
     this.#liveOptions = options;
-    deliverSessionEvents(session, this.#events, {
+    deliverSessionEvents(session, this.events, {
       message: (message, info) => this.#hub.publish(message, info.text.length),
       closing: (report) => this.#hub.end(report.error),
-      closed: () => this.#ended.abort(this.#events.refusal("sendFrom()")),
+      closed: () => this.#ended.abort(this.events.refusal("sendFrom()")),
     });
     await session.connect(signal === undefined ? {} : { signal });
   }
@@ -156,7 +146,7 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
     try {
       await session.drained(signal === undefined ? {} : { signal });
     } catch (error) {
-      if (this.#events.closed && !(error instanceof AbortedError)) throw this.#events.refusal("send()");
+      if (this.events.closed && !(error instanceof AbortedError)) throw this.events.refusal("send()");
       throw error;
     }
   }
@@ -245,24 +235,6 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
     this.abort(new AbortedError("The client was disposed."));
   }
 
-  /** Adds a handler for `event`; a handler that throws is reported through `Error`. */
-  on<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
-    this.#events.on(event, handler);
-    return this;
-  }
-
-  /** Adds a handler for the next `event` only. */
-  once<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
-    this.#events.once(event, handler);
-    return this;
-  }
-
-  /** Removes a handler added with `on` or `once`. */
-  off<E extends LiveTranscriptionEvent>(event: E, handler: LiveTranscriptionHandler<E>): this {
-    this.#events.off(event, handler);
-    return this;
-  }
-
   /**
    * Every server message from now on (own bounded buffer; `break` detaches it). Ends after
    * `Metadata` on a normal finish; a failed stream rejects with its error after what arrived.
@@ -291,12 +263,12 @@ export class AsyncLiveClient implements AsyncIterable<ServerMessage>, AsyncDispo
     if (this.#session === undefined) {
       throw this.#abortedBeforeStart ?? new StateError(`${method} needs a stream: call start() first.`);
     }
-    if (this.#events.closed) throw this.#events.refusal(method);
+    if (this.events.closed) throw this.events.refusal(method);
     return this.#session;
   }
 
   #control(method: string, apply: (session: ReconnectingSession) => void): boolean {
-    if (this.#session !== undefined && this.#events.closed) return false;
+    if (this.#session !== undefined && this.events.closed) return false;
     apply(this.#writable(method));
     return true;
   }

@@ -30,6 +30,7 @@ export {
   AudioChunkError,
   BufferOverflowError,
   CallbackError,
+  EngineLoadError,
   OptionsError,
   SlowConsumerError,
   StateError,

@@ -5,4 +5,4 @@
  *
  * @packageDocumentation
  */
-export { startPackageWorker, type WorkerFile } from "./workers/start-package-worker.ts";
+export { startPackageWorker, tsxRegisterUrl, type WorkerFile } from "./workers/start-package-worker.ts";

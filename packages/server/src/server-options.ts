@@ -36,6 +36,8 @@ export interface FaultPlan {
   stopReadingAfterBytes?: number;
   /** Send `count` Results messages as fast as the socket takes them (or one per `intervalMs`), right after open. */
   flood?: { count: number; intervalMs?: number };
+  /** After `CloseStream`, send this many final Results (as fast as the client reads) before the last finals, Metadata and 1000. */
+  finalsOnClose?: number;
   /** Faults of Flux (`/v2/listen`) sessions only. */
   flux?: FluxFaultPlan;
   /** Answer the upgrade with a plain `200 OK` (as a proxy or captive portal would), not a WebSocket. */

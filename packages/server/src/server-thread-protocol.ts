@@ -33,6 +33,11 @@ export interface ServerThreadOptions
    * @default the `server-thread-worker.js` beside the module that defines startServerThread
    */
   workerFile?: string | URL;
+  /**
+   * Faults per session, in upgrade order: the n-th session gets the n-th plan, later sessions
+   * none (wins over `faults`). For reconnect tests: drop the first connection only.
+   */
+  faultsPerSession?: readonly (FaultPlan | null)[];
 }
 
 /** What the worker is started with. */

@@ -29,9 +29,18 @@ async function run(): Promise<void> {
   if (port === null) throw new Error("server-thread-worker must run in a worker thread");
   const post = (reply: ServerThreadReply): void => port.postMessage(reply);
   const { options } = workerData as ServerThreadWorkerData;
-  const { engine: _name, script: _script, pocketsphinx: _pocketsphinx, ...serverOptions } = options;
+  const {
+    engine: _name,
+    script: _script,
+    pocketsphinx: _pocketsphinx,
+    faultsPerSession,
+    ...serverOptions
+  } = options;
+  let sessions = 0;
+  const faults =
+    faultsPerSession === undefined ? serverOptions.faults : () => faultsPerSession[sessions++] ?? undefined;
   try {
-    const server = await startServer({ ...serverOptions, engine: engineFrom(options) });
+    const server = await startServer({ ...serverOptions, faults, engine: engineFrom(options) });
     port.on("message", (request: ServerThreadRequest) => {
       if (request.op === "resumeReading") {
         server.resumeReading();

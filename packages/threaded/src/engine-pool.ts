@@ -4,9 +4,9 @@
  * `start()`, are unref'd (a session's own port keeps the process alive while it is open, the
  * worker never does), and a worker that exits fails its sessions and is replaced on demand.
  */
-
-import type { Worker } from "node:worker_threads";
-import { startPackageWorker } from "@earshot/core/workers";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { EngineLoadError } from "@earshot/core";
+import { tsxRegisterUrl } from "@earshot/core/workers";
 import type { CrashRequest, OpenSessionRequest } from "./port-protocol.ts";
 
 /** What the pool tells a session whose worker exited. */
@@ -31,6 +31,63 @@ interface PoolWorker {
   readonly worker: Worker;
   readonly sessions: Set<PooledSession>;
   readonly exited: Promise<void>;
+  /** [0]: 0 while the engine module loads, 1 once loaded, 2 when it failed. */
+  readonly status: Int32Array;
+  /** Where the loader posts the failure. */
+  readonly failures: MessagePort;
+}
+
+const LOADING = 0;
+const LOADED = 1;
+const FAILED = 2;
+
+/**
+ * The worker's first code: it loads the engine module and says how that went through shared
+ * memory, which a `start()` blocked on `Atomics.wait` can read (a Worker 'error' event cannot
+ * reach a blocked thread).
+ */
+const LOADER = `
+const { workerData } = require("node:worker_threads");
+const { url, status, failures, tsx } = workerData;
+const settle = (state) => { Atomics.store(status, 0, state); Atomics.notify(status, 0); };
+const load = tsx ? import(tsx).then((api) => { api.register(); return import(url); }) : import(url);
+load.then(() => settle(${LOADED}), (error) => {
+  failures.postMessage({ name: error && error.name, code: error && error.code, message: String((error && error.message) || error) });
+  failures.close();
+  settle(${FAILED});
+});
+`;
+
+/**
+ * Running from TypeScript source (the repository's own tests, through the \`source\` export
+ * condition), the engine is engine-worker.ts, loaded through tsx; built, it is engine-worker.js.
+ */
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const DEFAULT_ENGINE_WORKER_URL = new URL(\`./engine-worker.\${FROM_SOURCE ? "ts" : "js"}\`, import.meta.url);
+let engineWorkerUrl: URL = DEFAULT_ENGINE_WORKER_URL;
+
+/**
+ * Where the engine worker's module is, for applications whose bundler moved it: copy
+ * `@earshot/threaded/dist/engine-worker.js` next to your bundle and point here at it. Applies to
+ * workers started from now on.
+ *
+ * @param url - a `file:` URL or an absolute path; `undefined` restores the default.
+ *   @default the engine-worker.js beside this module
+ * @example
+ * ```ts
+ * setEngineWorkerUrl(new URL("./engine-worker.js", import.meta.url));
+ * ```
+ */
+export function setEngineWorkerUrl(url: string | URL | undefined): void {
+  if (url === undefined) engineWorkerUrl = DEFAULT_ENGINE_WORKER_URL;
+  else
+    engineWorkerUrl = url instanceof URL ? url : url.startsWith("file:") ? new URL(url) : pathToFileUrl(url);
+}
+
+function pathToFileUrl(path: string): URL {
+  const url = new URL("file://");
+  url.pathname = path;
+  return url;
 }
 
 /** Figures about the pool, for monitoring and for tests that check nothing is left running. */
@@ -65,7 +122,20 @@ export function setEnginePoolSize(size: number): void {
 }
 
 function spawn(): PoolWorker {
-  const worker = startPackageWorker(import.meta.url, "engine-worker", { name: "earshot-engine" });
+  const status = new Int32Array(new SharedArrayBuffer(4));
+  const { port1: failures, port2 } = new MessageChannel();
+  const worker = new Worker(LOADER, {
+    eval: true,
+    name: "earshot-engine",
+    workerData: {
+      url: engineWorkerUrl.href,
+      status,
+      failures: port2,
+      tsx: FROM_SOURCE ? tsxRegisterUrl(import.meta.url) : undefined,
+    },
+    ...(FROM_SOURCE ? { execArgv: [...process.execArgv, "--conditions=source"] } : {}),
+    transferList: [port2],
+  });
   // A session's port keeps the process alive while the session is open; the worker never does.
   worker.unref();
   const sessions = new Set<PooledSession>();
@@ -73,6 +143,7 @@ function spawn(): PoolWorker {
     worker.once("exit", (exitCode) => {
       retire(entry);
       dying.delete(entry);
+      failures.close();
       for (const session of [...sessions]) session.engineExited(exitCode);
       sessions.clear();
       resolve();
@@ -81,7 +152,8 @@ function spawn(): PoolWorker {
   // Without a listener an 'error' event would be thrown on this thread; 'exit' follows it and
   // fails the sessions.
   worker.on("error", () => undefined);
-  const entry: PoolWorker = { worker, sessions, exited };
+  failures.unref();
+  const entry: PoolWorker = { worker, sessions, exited, status, failures };
   workers.push(entry);
   return entry;
 }
@@ -104,9 +176,39 @@ function pick(): PoolWorker {
   return best;
 }
 
-/** Places a session on the least loaded worker, starting one if the pool has room. */
-export function acquireEngine(session: PooledSession): EngineLease {
+/**
+ * Blocks until `entry`'s engine module has loaded, at most until `deadline`.
+ *
+ * @throws EngineLoadError at once when it could not load, with the worker's own error.
+ */
+function awaitLoaded(entry: PoolWorker, deadline: number): void {
+  while (Atomics.load(entry.status, 0) === LOADING) {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) return;
+    Atomics.wait(entry.status, 0, LOADING, remaining);
+  }
+  if (Atomics.load(entry.status, 0) !== FAILED) return;
+  const failure = (receiveMessageOnPort(entry.failures)?.message ?? {}) as {
+    name?: string;
+    message?: string;
+  };
+  retire(entry);
+  void entry.worker.terminate();
+  throw new EngineLoadError(
+    `The threaded client's engine worker could not load ${engineWorkerUrl.href}: ${failure.message ?? "unknown error"}. If your application is bundled, ship @earshot/threaded/dist/engine-worker.js with it and call setEngineWorkerUrl() with its location (or keep @earshot/threaded external in the bundler).`,
+    { cause: failure },
+  );
+}
+
+/**
+ * Places a session on the least loaded worker, starting one if the pool has room; blocks
+ * (until `deadline`, a `performance.now()` time) until that worker's engine has loaded.
+ *
+ * @throws EngineLoadError when the engine module cannot load.
+ */
+export function acquireEngine(session: PooledSession, deadline: number): EngineLease {
   const entry = pick();
+  awaitLoaded(entry, deadline);
   entry.sessions.add(session);
   return {
     open(request) {

@@ -1,11 +1,18 @@
 /**
- * One session as the engine runs it: a core `LiveSession` fed from the session's ring, its
- * events posted back on the session's port. No protocol logic lives here — options, frames,
- * keepalive and the close report all come from `@earshot/core`.
+ * One stream as the engine runs it: core's `ReconnectingSession` (so `reconnect` works here as
+ * in the async face) fed from the stream's ring, its events posted back on the stream's port.
+ * No protocol logic lives here: options, frames, keepalive, reconnect, diagnostics and the
+ * close report all come from `@earshot/core`.
  */
 
 import type { MessagePort } from "node:worker_threads";
-import { type CloseReport, LiveSession, SlowConsumerError, serializeError } from "@earshot/core";
+import {
+  type CloseReport,
+  type DiagnosticsSink,
+  ReconnectingSession,
+  SlowConsumerError,
+  serializeError,
+} from "@earshot/core";
 import type { OpenSessionRequest, SessionEvent } from "./port-protocol.ts";
 import { RecordKind, RingReader, type RingRecord } from "./ring-buffer.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
@@ -29,12 +36,14 @@ export function hostedSessionCount(): number {
   return hostedSessions.size;
 }
 
+const NO_DIAGNOSTICS: DiagnosticsSink = { wanted: () => false, publish: () => {} };
+
 export class HostedSession {
   readonly #port: MessagePort;
   readonly #header: Int32Array;
   readonly #reader: RingReader;
   readonly #maxBufferedEvents: number;
-  #session: LiveSession | undefined;
+  #session: ReconnectingSession | undefined;
   #closed = false;
   /** Set when the engine closed the session because the application thread fell behind. */
   #overflow: SlowConsumerError | undefined;
@@ -45,11 +54,20 @@ export class HostedSession {
     this.#reader = new RingReader(request.memory);
     this.#maxBufferedEvents = request.maxBufferedEvents;
     hostedSessions.add(this);
-    // The client closes its end when it is done or gives up (timeout, its thread ended).
+    // The client closes its end when it is done, aborts, or gives up (timeout, its thread ended).
     this.#port.on("close", () => this.#session?.abort());
-    let session: LiveSession;
+    // Diagnostics are published on the application's thread: the engine forwards them there.
+    const diagnostics: DiagnosticsSink = request.diagnostics
+      ? { wanted: () => true, publish: (name, payload) => this.#post({ t: "diagnostic", name, payload }) }
+      : NO_DIAGNOSTICS;
+    let session: ReconnectingSession;
     try {
-      session = new LiveSession({ options: request.options, client: request.client });
+      session = new ReconnectingSession({
+        options: request.options,
+        client: request.client,
+        diagnostics,
+        ...(request.streamId === undefined ? {} : { streamId: request.streamId }),
+      });
     } catch (error) {
       this.#finish({ code: 1006, reason: "", wasClean: false, error: error as CloseReport["error"] });
       return;
@@ -64,6 +82,12 @@ export class HostedSession {
       this.#post({ t: "message", message });
       this.#checkBacklog();
     });
+    session.on("reconnecting", (info) =>
+      this.#post({ t: "reconnecting", info: { ...info, error: serializeError(info.error) } }),
+    );
+    session.on("reconnected", (info) =>
+      this.#post({ t: "reconnected", info: { ...info, error: serializeError(info.error) } }),
+    );
     session.on("close", (report) => this.#finish(report));
     // The close report carries the failure; the rejection itself needs no handler beyond this.
     session.connect().catch(() => undefined);
@@ -78,6 +102,8 @@ export class HostedSession {
   #post(event: SessionEvent): void {
     this.#port.postMessage(event);
     Atomics.add(this.#header, Slot.EventsPosted, 1);
+    // A finish() blocked on the application thread takes events while it waits.
+    Atomics.notify(this.#header, Slot.EventsPosted);
   }
 
   /** Events untaken: posted by this thread, not yet taken by the application thread. */
@@ -160,16 +186,9 @@ export class HostedSession {
       switch (record.kind) {
         case RecordKind.Audio:
           return !session.send(record.payload);
-        case RecordKind.KeepAlive:
-          session.keepAlive();
-          return false;
-        case RecordKind.Finalize: {
-          const { channel } = JSON.parse(record.payload.toString("utf8")) as { channel?: number };
-          session.finalize(channel);
-          return false;
-        }
-        case RecordKind.Configure:
-          session.configure(JSON.parse(record.payload.toString("utf8")) as Record<string, unknown>);
+        case RecordKind.Control:
+          // Encoded (and checked) by core's frame encoder on the caller's thread.
+          session.sendControl(record.payload.toString("utf8"));
           return false;
         case RecordKind.Finish:
           // The close report tells the client how it ended (clean, timeout, error).

@@ -6,9 +6,12 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import type {
+  ClientDiagnosticName,
   ClientOptions,
   CloseReport,
   LiveOptions,
+  ReconnectedInfo,
+  ReconnectingInfo,
   SerializedEarshotError,
   ServerMessage,
 } from "@earshot/core";
@@ -24,6 +27,10 @@ export interface OpenSessionRequest {
   readonly client: ClientOptions;
   /** Events the client may leave untaken before the engine gives up on it (SlowConsumerError). */
   readonly maxBufferedEvents: number;
+  /** Whether the client's thread listens to diagnostics: the engine then forwards them. @default false */
+  readonly diagnostics?: boolean;
+  /** The stream's id in diagnostics. */
+  readonly streamId?: string;
 }
 
 /** A close report as it crosses threads: the error serialized. */
@@ -35,6 +42,15 @@ export interface SerializedCloseReport extends Omit<CloseReport, "error"> {
 export type SessionEvent =
   | { readonly t: "open"; readonly requestId: string | undefined }
   | { readonly t: "message"; readonly message: ServerMessage }
+  | {
+      readonly t: "reconnecting";
+      readonly info: Omit<ReconnectingInfo, "error"> & { readonly error: SerializedEarshotError };
+    }
+  | {
+      readonly t: "reconnected";
+      readonly info: Omit<ReconnectedInfo, "error"> & { readonly error: SerializedEarshotError };
+    }
+  | { readonly t: "diagnostic"; readonly name: ClientDiagnosticName; readonly payload: object }
   | { readonly t: "close"; readonly report: SerializedCloseReport };
 
 /** Asks an engine worker started by the pool to crash (the test hook of `killEngineWorkers`). */

@@ -2,7 +2,7 @@
  * The single-producer, single-consumer ring that carries a session's outgoing stream from the
  * application thread to the engine worker: length-prefixed binary records in shared memory.
  *
- * Audio and control messages (KeepAlive, Finalize, Configure, CloseStream) travel in the same
+ * Audio and control frames (KeepAlive, Finalize, Configure, then the finish) travel in the same
  * ring, so a control message can never overtake audio queued before it — the order the wire
  * protocol demands. Each record is an 8-byte header (payload length, kind) followed by the
  * payload, padded to 8 bytes; a payload may wrap around the end of the ring, a header never
@@ -11,12 +11,14 @@
  */
 import { HEADER_BYTES, headerView, SessionPhase, Slot } from "./shared-state.ts";
 
-/** What a record asks the engine to do. */
+/**
+ * What a record carries: a wire frame already encoded on the caller's thread by core's frame
+ * encoder (audio bytes, or a control message's JSON text), or the request to finish.
+ */
 export const RecordKind = {
   Audio: 1,
-  KeepAlive: 2,
-  Finalize: 3,
-  Configure: 4,
+  /** A control text frame (KeepAlive, Finalize, Configure), UTF-8. */
+  Control: 2,
   Finish: 5,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];

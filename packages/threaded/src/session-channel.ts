@@ -5,14 +5,17 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from "node:worker_threads";
 import {
+  type ClientDiagnostics,
   type CloseReport,
+  channelSink,
   deserializeError,
   type EarshotError,
   eventForMessage,
+  type LiveTranscriptionEventMap,
   WorkerExitedError,
 } from "@earshot/core";
+import type { EventPipeline } from "@earshot/core/internal";
 import type { EngineLease, PooledSession } from "./engine-pool.ts";
-import type { EventDelivery } from "./event-delivery.ts";
 import type { SessionEvent } from "./port-protocol.ts";
 import { RingWriter } from "./ring-buffer.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
@@ -26,7 +29,7 @@ export class SessionChannel implements PooledSession {
   /** The end handed to the engine with the session request. */
   readonly enginePort: MessagePort;
   readonly #port: MessagePort;
-  readonly #delivery: EventDelivery;
+  readonly #delivery: EventPipeline<LiveTranscriptionEventMap>;
   #lease: EngineLease | undefined;
   #requestId: string | undefined;
   /** The engine's end is gone; the port must not be read synchronously any more (see drain). */
@@ -41,7 +44,7 @@ export class SessionChannel implements PooledSession {
   /** The close was clean (a normal close after CloseStream, without error). */
   cleanClose = false;
 
-  constructor(memory: SharedArrayBuffer, delivery: EventDelivery) {
+  constructor(memory: SharedArrayBuffer, delivery: EventPipeline<LiveTranscriptionEventMap>) {
     this.memory = memory;
     this.header = headerView(memory);
     this.writer = new RingWriter(memory);
@@ -92,6 +95,18 @@ export class SessionChannel implements PooledSession {
     }
   }
 
+  /**
+   * Blocks until the engine posts another event, closes the session, or `deadline`: so a
+   * blocked `finish()` takes events while it waits and nothing can pile up on the engine.
+   */
+  waitForEvents(deadline: number): void {
+    const posted = Atomics.load(this.header, Slot.EventsPosted);
+    if (posted !== Atomics.load(this.header, Slot.EventsTaken)) return;
+    if (Atomics.load(this.header, Slot.Phase) === SessionPhase.Closed) return;
+    const remaining = deadline - performance.now();
+    if (remaining > 0) Atomics.wait(this.header, Slot.EventsPosted, posted, remaining);
+  }
+
   /** Takes every event already posted by the engine, synchronously, into the delivery queue. */
   drain(): void {
     // Node 20 crashes (SIGSEGV) when receiveMessageOnPort reads a port whose peer died, from
@@ -136,10 +151,22 @@ export class SessionChannel implements PooledSession {
       case "open":
         this.opened = true;
         this.#requestId = event.requestId;
-        this.#delivery.enqueue({ event: "open", payload: { requestId: event.requestId } });
+        this.#delivery.push("open", { requestId: event.requestId });
         return;
-      case "message":
-        this.#delivery.enqueue(eventForMessage(event.message));
+      case "message": {
+        const { event: name, payload } = eventForMessage(event.message);
+        this.#delivery.push(name, payload as never);
+        return;
+      }
+      case "reconnecting":
+        this.#delivery.push("reconnecting", { ...event.info, error: deserializeError(event.info.error) });
+        return;
+      case "reconnected":
+        this.#delivery.push("reconnected", { ...event.info, error: deserializeError(event.info.error) });
+        return;
+      case "diagnostic":
+        // Published on this thread, as the async face does, in the order the engine saw them.
+        channelSink.publish(event.name, event.payload as ClientDiagnostics[typeof event.name]);
         return;
       case "close": {
         const { error, ...rest } = event.report;
@@ -152,8 +179,7 @@ export class SessionChannel implements PooledSession {
   #close(report: CloseReport): void {
     this.closed = true;
     this.cleanClose = report.wasClean && report.error === undefined;
-    if (report.error !== undefined) this.#delivery.enqueue({ event: "error", payload: report.error });
-    this.#delivery.enqueue({ event: "close", payload: report });
+    this.#delivery.close(report);
     // Any thread still blocked on this session (another call path) wakes and sees it closed.
     if (Atomics.load(this.header, Slot.Phase) !== SessionPhase.Closed) markClosed(this.header, false);
     // Closing our end releases the process (the port was what kept it alive) and tells the

@@ -52,6 +52,7 @@ export function markClosed(header: Int32Array, engineDead: boolean): void {
   Atomics.store(header, Slot.Phase, SessionPhase.Closed);
   Atomics.notify(header, Slot.Phase);
   Atomics.notify(header, Slot.Read);
+  Atomics.notify(header, Slot.EventsPosted);
 }
 
 /**

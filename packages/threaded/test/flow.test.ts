@@ -67,7 +67,7 @@ describe("LiveClient flow", () => {
     expect(log.names().at(-1)).toBe("close");
   });
 
-  it("send() after finish() and before start() returns false with a StateError event", async () => {
+  it("send() before start() returns false with a StateError event; after Close, false and no event at all", async () => {
     server = await startServerThread();
     const client = new LiveClient({ url: server.url });
     const log = record(client);
@@ -78,11 +78,16 @@ describe("LiveClient flow", () => {
     expect(client.start(PCM)).toBe(true);
     expect(client.send(new Uint8Array(0))).toBe(true); // empty chunks are dropped, not refused
     expect(client.finish()).toBe(true);
+    const eventsAtClose = log.events.length;
     expect(client.send(Buffer.alloc(640))).toBe(false);
     expect(client.keepAlive()).toBe(false);
+    expect(client.finalize()).toBe(false);
+    // Nothing after Close: the refused calls emit no Error.
+    expect(log.events.length).toBe(eventsAtClose);
+    expect(log.names().at(-1)).toBe("close");
     const errors = payloads(log.events, "error");
-    expect(errors).toHaveLength(3);
-    expect(errors.every((error) => error.code === "ERR_INVALID_STATE")).toBe(true);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe("ERR_INVALID_STATE");
     expect(() => client.send("not audio" as never)).toThrow(
       expect.objectContaining({ code: "ERR_INVALID_AUDIO" }),
     );

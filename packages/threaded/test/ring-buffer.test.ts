@@ -55,7 +55,7 @@ describe("ring buffer", () => {
     const writer = new RingWriter(memory);
     const reader = new RingReader(memory);
     writer.tryWrite(RecordKind.Audio, payload(1, 640));
-    writer.tryWrite(RecordKind.Finalize, Buffer.from("{}"));
+    writer.tryWrite(RecordKind.Control, Buffer.from("{}"));
     writer.tryWrite(RecordKind.Audio, payload(2, 640));
     writer.tryWrite(RecordKind.Finish);
     const kinds = [reader.next(), reader.next(), reader.next(), reader.next(), reader.next()].map(
@@ -63,7 +63,7 @@ describe("ring buffer", () => {
     );
     expect(kinds).toEqual([
       RecordKind.Audio,
-      RecordKind.Finalize,
+      RecordKind.Control,
       RecordKind.Audio,
       RecordKind.Finish,
       undefined,

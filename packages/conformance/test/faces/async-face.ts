@@ -1,31 +1,47 @@
 /** The {@link Face} adapter over `@earshot/async`'s `AsyncLiveClient`. */
 import { AsyncLiveClient, LiveTranscriptionEvents } from "@earshot/async";
-import type { ClientOptions, LiveOptions, MetadataMessage } from "@earshot/core";
+import type { AudioSource, ClientOptions, CloseReport, LiveOptions, MetadataMessage } from "@earshot/core";
 import type { Face, FaceKind, RecordedEvent } from "./face.ts";
 
 class AsyncFace implements Face {
   readonly events: RecordedEvent[] = [];
   #client: AsyncLiveClient | undefined;
 
-  async start(options: LiveOptions, client: ClientOptions): Promise<void> {
+  get closeReport(): CloseReport | undefined {
+    return this.#client?.closeReport;
+  }
+
+  create(client: ClientOptions): void {
     const live = new AsyncLiveClient(client);
     this.#client = live;
     for (const event of Object.values(LiveTranscriptionEvents)) {
       live.on(event, ((payload: never) => this.events.push({ event, payload } as RecordedEvent)) as never);
     }
-    await live.start(options);
+  }
+
+  async start(options: LiveOptions, client?: ClientOptions): Promise<void> {
+    if (client !== undefined || this.#client === undefined) this.create(client ?? {});
+    await this.#started().start(options);
   }
 
   send(bytes: Uint8Array): Promise<void> {
     return this.#started().send(bytes);
   }
 
-  finalize(): void {
-    this.#started().finalize();
+  sendFrom(source: AudioSource): Promise<void> {
+    return this.#started().sendFrom(source);
+  }
+
+  finalize(channel?: number): boolean {
+    return this.#started().finalize(channel);
   }
 
   finish(): Promise<MetadataMessage | undefined> {
     return this.#started().finish();
+  }
+
+  abort(reason?: unknown): void {
+    this.#started().abort(reason);
   }
 
   isConnected(): boolean {

@@ -6,7 +6,7 @@
  * (rejects with the close error when the stream did not end cleanly).
  */
 import type { LiveTranscriptionEvent, LiveTranscriptionEventMap } from "@earshot/async";
-import type { ClientOptions, LiveOptions, MetadataMessage } from "@earshot/core";
+import type { AudioSource, ClientOptions, CloseReport, LiveOptions, MetadataMessage } from "@earshot/core";
 
 /** One delivered event and its payload. */
 export type RecordedEvent = {
@@ -17,12 +17,24 @@ export type RecordedEvent = {
 export interface Face {
   /** Every event delivered so far, in delivery order. */
   readonly events: readonly RecordedEvent[];
-  /** Opens the stream; rejects with the typed error (after `Error` and `Close`) when it cannot. */
-  start(options: LiveOptions, client: ClientOptions): Promise<void>;
-  /** Queues one chunk of audio; rejects when the client refused it. */
+  /** How the stream ended, once `Close` was delivered. */
+  readonly closeReport: CloseReport | undefined;
+  /** Makes the client (throws what its constructor throws, e.g. OptionsError for an unknown option). */
+  create(client: ClientOptions): void;
+  /** Opens the stream (creating the client first if `create` was not called); rejects with the typed error (after `Error` and `Close`) when it cannot. */
+  start(options: LiveOptions, client?: ClientOptions): Promise<void>;
+  /**
+   * Queues one chunk of audio; rejects when the client refused it. Once the stream has closed
+   * that is a `StateError` whose `cause` closed the stream (the threaded client returns false
+   * and emits nothing; its adapter turns that into the same error).
+   */
   send(bytes: Uint8Array): Promise<void>;
-  /** Asks the server to flush what it has (`from_finalize` results). */
-  finalize(): void;
+  /** Sends a whole source through the face's own `sendFrom`. */
+  sendFrom(source: AudioSource): Promise<void>;
+  /** Asks the server to flush what it has (`from_finalize` results); false once closed. */
+  finalize(channel?: number): boolean;
+  /** Closes now (`Error` with AbortedError, then `Close`). */
+  abort(reason?: unknown): void;
   /** CloseStream behind the audio; resolves with the Metadata once everything was delivered. */
   finish(): Promise<MetadataMessage | undefined>;
   /** Whether the stream is open. */
@@ -90,5 +102,9 @@ export function describeEvent(recorded: RecordedEvent): string {
       return `close ${recorded.payload.code} ${recorded.payload.wasClean} ${recorded.payload.dgCode ?? ""}`;
     case "open":
       return "open";
+    case "reconnecting":
+      return `reconnecting attempt=${recorded.payload.attempt} ${recorded.payload.error.code}`;
+    case "reconnected":
+      return `reconnected attempt=${recorded.payload.attempt} offset=${recorded.payload.offsetSeconds.toFixed(2)}`;
   }
 }

@@ -4,7 +4,9 @@
  * deliver their events before returning, so the adapter reads the outcome from the events.
  */
 import {
+  type AudioSource,
   type ClientOptions,
+  type CloseReport,
   type EarshotError,
   type LiveOptions,
   type MetadataMessage,
@@ -17,28 +19,44 @@ class ThreadedFace implements Face {
   readonly events: RecordedEvent[] = [];
   #client: LiveClient | undefined;
 
-  async start(options: LiveOptions, client: ClientOptions): Promise<void> {
+  get closeReport(): CloseReport | undefined {
+    return this.#client?.closeReport;
+  }
+
+  create(client: ClientOptions): void {
     const live = new LiveClient(client);
     this.#client = live;
     for (const event of Object.values(LiveTranscriptionEvents)) {
       live.on(event, ((payload: never) => this.events.push({ event, payload } as RecordedEvent)) as never);
     }
-    if (!live.start(options)) throw this.#lastError("start() returned false");
+  }
+
+  async start(options: LiveOptions, client?: ClientOptions): Promise<void> {
+    if (client !== undefined || this.#client === undefined) this.create(client ?? {});
+    if (!this.#started().start(options))
+      throw this.closeReport?.error ?? this.#lastError("start() returned false");
   }
 
   async send(bytes: Uint8Array): Promise<void> {
     if (!this.#started().send(bytes)) throw this.#lastError("send() returned false");
   }
 
-  finalize(): void {
-    if (!this.#started().finalize()) throw this.#lastError("finalize() returned false");
+  sendFrom(source: AudioSource): Promise<void> {
+    return this.#started().sendFrom(source);
+  }
+
+  finalize(channel?: number): boolean {
+    return this.#started().finalize(channel);
   }
 
   async finish(): Promise<MetadataMessage | undefined> {
     const clean = this.#started().finish();
-    if (!clean)
-      throw payloads(this.events, "close").at(-1)?.error ?? this.#lastError("finish() returned false");
+    if (!clean) throw this.closeReport?.error ?? this.#lastError("finish() returned false");
     return payloads(this.events, "Metadata").at(-1);
+  }
+
+  abort(reason?: unknown): void {
+    this.#started().abort(reason);
   }
 
   isConnected(): boolean {
@@ -50,9 +68,16 @@ class ThreadedFace implements Face {
     return this.#client;
   }
 
-  /** The error the client reported through its `Error` event (it returns booleans, not errors). */
-  #lastError(fallback: string): EarshotError {
-    return payloads(this.events, "error").at(-1) ?? new StateError(fallback);
+  /**
+   * The error behind a `false`: once closed, the StateError the async face throws (cause: what
+   * closed the stream; the threaded client itself emits nothing after Close), else the client's
+   * last `Error` event.
+   */
+  #lastError(what: string): EarshotError {
+    const report = this.closeReport;
+    if (report !== undefined)
+      return new StateError(`${what}: the stream is closed.`, { cause: report.error });
+    return payloads(this.events, "error").at(-1) ?? new StateError(what);
   }
 }
 

@@ -20,6 +20,7 @@ export type EarshotErrorCode =
   | "ERR_INVALID_STATE"
   | "ERR_CALLBACK_FAILED"
   | "ERR_WORKER_EXITED"
+  | "ERR_ENGINE_LOAD"
   | "ERR_SLOW_CONSUMER"
   | "ERR_MESSAGE_TOO_LARGE";
 

@@ -132,3 +132,14 @@ export class SlowConsumerError extends EarshotError {
     this.limit = limit;
   }
 }
+
+/**
+ * The threaded client's engine worker could not load (typically an application bundle that
+ * left out `engine-worker.js`). `cause` is the worker's own error.
+ */
+export class EngineLoadError extends EarshotError {
+  static override readonly errorName: string = "EngineLoadError";
+  constructor(message: string, init: EarshotErrorOptions = {}) {
+    super("ERR_ENGINE_LOAD", message, { ...init, retryable: false });
+  }
+}

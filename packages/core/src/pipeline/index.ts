@@ -7,5 +7,6 @@ export {
   type QueuedEvent,
 } from "./event-pipeline.ts";
 export { type EventArgsMap, HandlerRegistry } from "./handler-registry.ts";
+export { PipelineClient } from "./pipeline-client.ts";
 export { deliverSessionEvents, type SessionEventHooks } from "./session-events.ts";
 export { warnLater } from "./warn.ts";

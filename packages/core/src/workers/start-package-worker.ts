@@ -51,8 +51,11 @@ export function startPackageWorker(
   });
 }
 
-/** `tsx/esm/api` as an ES module URL (its CommonJS twin cannot register ESM hooks from a worker). */
-function tsxRegisterUrl(callerUrl: string): string {
+/**
+ * `tsx/esm/api` as an ES module URL (its CommonJS twin cannot register ESM hooks from a worker),
+ * for workers that load their module themselves (the threaded engine's loader).
+ */
+export function tsxRegisterUrl(callerUrl: string): string {
   let commonJs: string;
   try {
     commonJs = createRequire(callerUrl).resolve("tsx/esm/api");

@@ -236,6 +236,18 @@ export class ServerSession {
     this.#cancelIdle();
     const delay = this.#faults.finalDelayMs ?? 0;
     if (delay > 0 && !(await this.#timers.sleep(delay))) return;
+    const finals = this.#faults.finalsOnClose ?? 0;
+    if (finals > 0) {
+      await flood({
+        ws: this.#ws,
+        count: finals,
+        intervalMs: undefined,
+        timers: this.#timers,
+        message: (index) => JSON.stringify(this.#floodResult(index)),
+        active: () => this.#phase === "closing",
+        closed: this.#closed,
+      });
+    }
     await this.#transcriber.flush("close");
     if (!this.#wire.omitsMetadata) this.#sendMetadata();
     await this.#closeAfterSending(1000, "");

@@ -1,0 +1,60 @@
+/** The options of a `LiveClient`. */
+import type { MessagePort } from "node:worker_threads";
+import { type ClientOptions, resolveReconnectPolicy } from "@earshot/core";
+
+/** How a {@link LiveClient} connects; every `ClientOptions` field (with `reconnect`) applies too. */
+export interface LiveClientOptions extends ClientOptions {
+  /**
+   * A port served by `serveLiveSessions` on a thread you own: sessions run there
+   * instead of on the pool's engine worker.
+   * @default the process-wide engine pool
+   */
+  engine?: MessagePort;
+  /**
+   * Bytes of the shared ring that carries audio to the engine (rounded up to a power of two,
+   * 4 KiB–64 MiB). When it is full, `send()` waits for room.
+   * @default 262144 (about 8 s of 16 kHz linear16)
+   */
+  ringBytes?: number;
+  /** How long `send()` (and the control methods) may wait for ring room before returning false. @default 10000 */
+  sendTimeoutMs?: number;
+  /**
+   * Events the engine may hold for this thread while it is busy; beyond that the stream is
+   * closed with a SlowConsumerError rather than growing memory without bound. (`finish()`
+   * takes events while it waits, so a server's flush never counts against it.)
+   * @default 10000
+   */
+  maxBufferedEvents?: number;
+  /** Sets the engine pool's size (see `setEnginePoolSize`); ignored with `engine`. @default 1 */
+  poolSize?: number;
+}
+
+/** Every option name a `LiveClient` knows beyond core's. */
+export const LIVE_CLIENT_OPTION_NAMES = [
+  "engine",
+  "ringBytes",
+  "sendTimeoutMs",
+  "maxBufferedEvents",
+  "poolSize",
+];
+
+/**
+ * The client options as they cross to the engine: the reconnect policy checked here, without
+ * its functions (the engine uses its own clock and jitter), and the API key resolved on this
+ * thread (the engine may not see this thread's environment).
+ */
+export function engineClientOptions(
+  options: ClientOptions,
+  resolvedApiKey: string | undefined,
+): ClientOptions {
+  resolveReconnectPolicy(options.reconnect);
+  const given = options.reconnect;
+  const { clock: _clock, random: _random, ...reconnect } = typeof given === "object" ? given : {};
+  const needsKey =
+    options.apiKey === undefined && options.accessToken === undefined && resolvedApiKey !== undefined;
+  return {
+    ...options,
+    ...(typeof given === "object" ? { reconnect } : {}),
+    ...(needsKey ? { apiKey: resolvedApiKey } : {}),
+  };
+}
