@@ -93,7 +93,8 @@ export function decoderWorkerMain(
         }
         break;
       case "flush":
-        if (message.stream === current) guarded(current, () => decoder.flush(emitFor(current)));
+        if (message.stream === current && message.keepUtterance !== true)
+          guarded(current, () => decoder.flush(emitFor(current)));
         post({ type: "flushed", stream: message.stream, id: message.id });
         break;
       case "end":
