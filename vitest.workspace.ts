@@ -11,4 +11,5 @@ export default [
   "packages/conformance",
   "packages/cli",
   "examples",
+  "examples/browser",
 ];

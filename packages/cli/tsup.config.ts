@@ -1,7 +1,6 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-export default defineConfig({
-  format: ["esm", "cjs"],
+const common: Options = {
   entry: ["src/index.ts", "src/bin.ts"],
   dts: true,
   sourcemap: true,
@@ -9,4 +8,13 @@ export default defineConfig({
   platform: "node",
   shims: true,
   splitting: false,
-});
+};
+
+// string-width and what it uses are ESM-only: bundled into the CommonJS build so that
+// require("earshot") works on every Node the package supports, not only those with require(esm).
+const esmOnly = ["string-width", "strip-ansi", "ansi-regex", "get-east-asian-width"];
+
+export default defineConfig([
+  { ...common, format: ["esm"] },
+  { ...common, format: ["cjs"], noExternal: esmOnly },
+]);

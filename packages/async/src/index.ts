@@ -1,51 +1,29 @@
 /**
- * `@earshot/async`: live speech-to-text with promises and `for await`.
+ * `@earshot/async`: live speech-to-text with promises and `for await`. Everything a user of
+ * this face needs is exported here (errors, options, messages, events), so `@earshot/core`
+ * need not be imported alongside.
  *
  * @example
  * ```ts
- * import { AsyncLiveClient, LiveTranscriptionEvents } from "@earshot/async";
+ * import { AsyncLiveClient, HandshakeError, LiveTranscriptionEvents } from "@earshot/async";
  *
  * const client = new AsyncLiveClient({ keepAlive: true });
  * client.on(LiveTranscriptionEvents.Error, (error) => console.error(error.code, error.message));
- * await client.start({ model: "nova-3", encoding: "linear16", sample_rate: 16000 });
+ * try {
+ *   await client.start({ model: "nova-3", encoding: "linear16", sample_rate: 16000 });
+ * } catch (error) {
+ *   if (error instanceof HandshakeError) console.error("refused:", error.status);
+ * }
  * ```
  * @packageDocumentation
  */
-
-export {
-  eventForMessage,
-  type LiveTranscriptionEvent,
-  type LiveTranscriptionEventMap,
-  LiveTranscriptionEvents,
-  type LiveTranscriptionHandler,
-  type MessageEvent,
-} from "@earshot/core";
-export {
-  AsyncLiveClient,
-  type AsyncLiveClientOptions,
-  type FinishOptions,
-  type SendOptions,
-  type StartOptions,
-} from "./client.ts";
+export * from "@earshot/core";
+export { AsyncLiveClient } from "./client.ts";
 export {
   DEFAULT_ITERATOR_MAX_BYTES,
   DEFAULT_ITERATOR_MAX_MESSAGES,
   type IteratorBounds,
   MessageSubscription,
 } from "./message-stream.ts";
-export {
-  backoffDelay,
-  DEFAULT_RECONNECT_ATTEMPTS,
-  DEFAULT_RECONNECT_INITIAL_DELAY_MS,
-  DEFAULT_RECONNECT_MAX_DELAY_MS,
-  RECONNECT_DIAGNOSTICS_CHANNEL,
-  type ReconnectInfo,
-  type ReconnectOptions,
-} from "./reconnect.ts";
-export type {
-  AudioSource,
-  ReadableStreamLike,
-  SendFromOptions,
-} from "./send-from.ts";
-export { rebaseTimestamps } from "./timestamp-rebase.ts";
+export type { AsyncLiveClientOptions, FinishOptions, SendOptions, StartOptions } from "./options.ts";
 export { type Utterance, UtteranceIterator } from "./views.ts";

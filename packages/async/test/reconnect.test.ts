@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   AsyncLiveClient,
   type AsyncLiveClientOptions,
+  CLIENT_DIAGNOSTICS_CHANNELS,
+  type ClientDiagnostics,
   LiveTranscriptionEvents,
-  RECONNECT_DIAGNOSTICS_CHANNEL,
-  type ReconnectInfo,
 } from "../src/index.ts";
 import { trapUnhandledRejections } from "./helpers.ts";
 import { levelEngine, word } from "./support/level-engine.ts";
@@ -107,11 +107,11 @@ describe("reconnect with replay", () => {
 
   it("reports audio lost over the replay bound, and still keeps the timeline right", async () => {
     const connections = await serverWith((n) => (n === 1 ? { dropAfterBytes: 32_000 } : undefined));
-    const published: ReconnectInfo[] = [];
+    const published: ClientDiagnostics["reconnected"][] = [];
     const listener = (data: unknown): void => {
-      published.push(data as ReconnectInfo);
+      published.push(data as ClientDiagnostics["reconnected"]);
     };
-    diagnosticsChannel.subscribe(RECONNECT_DIAGNOSTICS_CHANNEL, listener);
+    diagnosticsChannel.subscribe(CLIENT_DIAGNOSTICS_CHANNELS.reconnected, listener);
     try {
       const { client, finals, errors } = recordingClient({
         reconnect: { initialDelayMs: 1, replayMaxSeconds: 0.5 },
@@ -131,12 +131,12 @@ describe("reconnect with replay", () => {
         replayedBytes: 16_000,
       });
       expect(published).toHaveLength(1);
-      expect(published[0]).toMatchObject({ reconnects: 1, lostSeconds: 0.5 });
+      expect(published[0]).toMatchObject({ attempt: 1, lostSeconds: 0.5, replayedBytes: 16_000 });
       const words = finals.flatMap((result) => result.channel.alternatives[0]?.words ?? []);
       expect(words.map((w) => w.word)).toEqual(["w1"]);
       expect(words[0]?.start).toBeCloseTo(1, 1);
     } finally {
-      diagnosticsChannel.unsubscribe(RECONNECT_DIAGNOSTICS_CHANNEL, listener);
+      diagnosticsChannel.unsubscribe(CLIENT_DIAGNOSTICS_CHANNELS.reconnected, listener);
     }
   });
 
@@ -203,15 +203,15 @@ describe("reconnect with replay", () => {
     await expect(client.finish()).rejects.toBe(closes[0]?.error);
   });
 
-  it("waits 250, 500, 1000 ms between attempts (on the injected clock), never less", async () => {
+  it("waits a full-jitter share of 250, 500, 1000 ms between attempts (on the injected clock)", async () => {
     const clock = new ManualClock();
     const connections = await serverWith((n) =>
       n === 1 ? { dropAfterBytes: 6_400 } : { refuseWith: { status: 503 } },
     );
-    const { client, closes } = recordingClient({ reconnect: { clock } });
+    const { client, closes } = recordingClient({ reconnect: { clock, random: () => 0.5 } });
     await client.start(LINEAR16);
     await sendAll(client, AUDIO.subarray(0, 9_600));
-    for (const [attempt, wait] of [250, 500, 1000].entries()) {
+    for (const [attempt, wait] of [125, 250, 500].entries()) {
       await waitFor(() => clock.pendingTimers === 1, `backoff ${attempt + 1}`);
       expect(client.state).toBe("connecting");
       clock.advance(wait - 1);
@@ -221,7 +221,7 @@ describe("reconnect with replay", () => {
       await waitFor(() => connections() === attempt + 2, `attempt ${attempt + 1}`);
     }
     await waitFor(() => closes.length === 1, "the close");
-    expect(clock.delays).toEqual([250, 500, 1000]);
+    expect(clock.delays).toEqual([125, 250, 500]);
     expect(clock.pendingTimers).toBe(0);
   });
 

@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import { ReadableStream } from "node:stream/web";
 import { type AudioChunk, type Clock, OptionsError } from "@earshot/core";
+import { sendFrom } from "@earshot/core/internal";
 import { type LocalServer, startServer } from "@earshot/server";
 import { chunk, silence, tone, wav } from "@earshot/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AsyncLiveClient } from "../src/index.ts";
-import { sendFrom } from "../src/send-from.ts";
 import { trapUnhandledRejections } from "./helpers.ts";
 
 trapUnhandledRejections();

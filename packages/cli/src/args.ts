@@ -4,7 +4,8 @@
  * parameter the CLI does not know straight through, because the API grows faster than tools.
  */
 import { parseArgs } from "node:util";
-import type { LiveOptions } from "@earshot/core";
+import { isLoopbackHost, type LiveOptions } from "@earshot/core";
+import { engineNames } from "@earshot/server";
 import { UsageError } from "./usage-error.ts";
 
 /** Which client runs the stream. */
@@ -41,6 +42,12 @@ export interface ListenArgs {
   readonly url: string | undefined;
   /** `--engine`: the embedded server's engine. @default "pocketsphinx" */
   readonly engine: LocalEngine;
+  /** `--input-timeout`: for URLs, the longest wait for an answer or for more bytes, in ms. @default 10000 */
+  readonly inputTimeoutMs: number;
+  /** `--srt FILE` / `--vtt FILE` (`-` for stdout): subtitles written as finals come. */
+  readonly subtitles: { readonly format: "srt" | "vtt"; readonly path: string } | undefined;
+  /** `--stats`: latency figures at the end (and live on a terminal). */
+  readonly stats: boolean;
   readonly help: boolean;
 }
 
@@ -83,6 +90,10 @@ const listenFlags = {
   speakers: { type: "boolean" },
   url: { type: "string" },
   engine: { type: "string" },
+  "input-timeout": { type: "string" },
+  srt: { type: "string" },
+  vtt: { type: "string" },
+  stats: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -263,6 +274,27 @@ export function parseListenArgs(argv: readonly string[]): ListenArgs {
     if (values.fast) throw new UsageError("--speed paces in real time; it cannot go with --fast");
   }
   const engine = values.engine ?? "pocketsphinx";
+  if (!engineNames().includes(engine)) {
+    throw new UsageError(`--engine must be one of ${engineNames().join(", ")}, got '${engine}'`);
+  }
+  if (values.url !== undefined) checkUrlFlag(values.url);
+  let inputTimeoutMs = 10_000;
+  if (values["input-timeout"] !== undefined) {
+    const timeout = Number(values["input-timeout"]);
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+      throw new UsageError(
+        `--input-timeout must be a positive number of seconds, got '${values["input-timeout"]}'`,
+      );
+    }
+    inputTimeoutMs = Math.ceil(timeout * 1000);
+  }
+  if (values.srt !== undefined && values.vtt !== undefined)
+    throw new UsageError("choose one of --srt and --vtt");
+  const subtitlePath = values.srt ?? values.vtt;
+  if (subtitlePath === "")
+    throw new UsageError(`--${values.srt !== undefined ? "srt" : "vtt"} needs a file name, or - for stdout`);
+  if (subtitlePath === "-" && values.json === true)
+    throw new UsageError("--json and subtitles on stdout (- ) cannot share it");
 
   const help = values.help === true;
   const mic = values.mic === true || values["mic-command"] !== undefined;
@@ -287,6 +319,36 @@ export function parseListenArgs(argv: readonly string[]): ListenArgs {
     speakers: values.speakers === true,
     url: values.url,
     engine,
+    inputTimeoutMs,
+    subtitles:
+      subtitlePath === undefined
+        ? undefined
+        : { format: values.srt !== undefined ? "srt" : "vtt", path: subtitlePath },
+    stats: values.stats === true,
     help,
   };
+}
+
+/**
+ * `--url` is checked here so the message names the flag: plain `ws://` to another machine would
+ * send the key unencrypted, so it is allowed to loopback hosts only.
+ */
+function checkUrlFlag(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(
+      `--url must be a URL such as wss://api.deepgram.com or ws://127.0.0.1:8080, got '${text}'`,
+    );
+  }
+  const protocol = url.protocol === "https:" ? "wss:" : url.protocol === "http:" ? "ws:" : url.protocol;
+  if (protocol !== "ws:" && protocol !== "wss:") {
+    throw new UsageError(`--url must start with wss:// (or ws:// for this machine), got '${url.protocol}//'`);
+  }
+  if (protocol === "ws:" && !isLoopbackHost(url.hostname)) {
+    throw new UsageError(
+      `--url ${url.protocol}//${url.host}: unencrypted ws:// is allowed only to this machine (127.0.0.1, localhost, ::1), since the key would travel in clear; use wss://${url.host}`,
+    );
+  }
 }

@@ -10,18 +10,27 @@ import {
   readWavHeader,
   type WavInfo,
 } from "@earshot/core";
+import { type InputKind, sniffKind } from "./input-kind.ts";
 
 /** How far to read looking for the end of a WAV header (LIST chunks can be long). */
 const maxHeaderBytes = 1024 * 1024;
+/** Enough bytes to tell one container from another. */
+const sniffBytes = 512;
 
-/** The source's bytes with a WAV header, if any, looked at (nothing consumed). */
+/** The source's first bytes looked at (nothing consumed). */
 export interface SniffedAudio {
+  /** What the bytes are. */
+  readonly kind: InputKind;
   readonly wav: WavInfo | undefined;
+  /** Why a WAV header could not be used (24-bit, ADPCM…), when it could not. */
+  readonly wavProblem: string | undefined;
+  /** The whole input was read while sniffing. */
+  readonly ended: boolean;
   readonly chunks: AsyncIterable<Uint8Array>;
 }
 
 /**
- * Reads just enough of `chunks` to tell whether they start with a WAV header, then hands back
+ * Reads just enough of `chunks` to tell what they are (and read a WAV header), then hands back
  * an iterable that replays those bytes followed by the rest.
  */
 export async function sniffAudio(chunks: AsyncIterable<Uint8Array>): Promise<SniffedAudio> {
@@ -30,6 +39,7 @@ export async function sniffAudio(chunks: AsyncIterable<Uint8Array>): Promise<Sni
   let headBytes = 0;
   let done = false;
   let wav: WavInfo | undefined;
+  let wavProblem: string | undefined;
   const joined = () => (head.length === 1 ? (head[0] as Uint8Array) : Buffer.concat(head));
   while (!done) {
     const next = await iterator.next();
@@ -41,15 +51,20 @@ export async function sniffAudio(chunks: AsyncIterable<Uint8Array>): Promise<Sni
     headBytes += next.value.length;
     if (headBytes < 12) continue;
     const bytes = joined();
-    if (isRiffWave(bytes) !== true) break;
+    if (isRiffWave(bytes) !== true) {
+      if (headBytes >= sniffBytes) break;
+      continue;
+    }
     try {
       wav = readWavHeader(bytes);
-    } catch {
-      // A WAV earshot cannot pace (24-bit, ADPCM…): the server may still read it; send it as is.
+    } catch (error) {
+      // A WAV earshot cannot pace (24-bit, ADPCM…): Deepgram may still read it.
+      wavProblem = error instanceof Error ? error.message : String(error);
       break;
     }
     if (wav !== undefined || headBytes >= maxHeaderBytes) break;
   }
+  const kind = sniffKind(joined());
   async function* replay(): AsyncGenerator<Uint8Array> {
     try {
       yield* head;
@@ -62,7 +77,7 @@ export async function sniffAudio(chunks: AsyncIterable<Uint8Array>): Promise<Sni
       await iterator.return?.();
     }
   }
-  return { wav, chunks: replay() };
+  return { kind, wav, wavProblem, ended: done, chunks: replay() };
 }
 
 /** The stream's format as far as pacing, progress and the query are concerned. */

@@ -12,5 +12,7 @@ void runCli(process.argv.slice(2), {
   stdin: process.stdin,
   env: process.env,
 }).then((status) => {
+  // A closed pipe will never drain: exit at once then.
+  if (process.stdout.destroyed || !process.stdout.writable) process.exit(status);
   process.stdout.write("", () => process.exit(status));
 });

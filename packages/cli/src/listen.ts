@@ -1,12 +1,17 @@
 /**
- * `earshot listen`: source → (sniff, frame, pace) → client face → renderer, with Ctrl-C turned
- * into a graceful finish. Returns the exit status instead of exiting, so it can be embedded.
+ * `earshot listen`: source → (sniff, check, frame, pace) → client face → renderers, with
+ * signals and a closed output pipe turned into a bounded graceful finish. Returns the exit
+ * status instead of exiting, so it can be embedded.
  *
- * Exit status: 0 done; 1 a runtime error (one line on stderr); 2 a usage error; 130 stopped by
- * Ctrl-C — after the stream was finished properly and its last finals printed.
+ * Exit status: 0 done; 1 a runtime error (one line on stderr); 2 a usage error; 128 + n when
+ * signal n stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP) — after the stream was finished
+ * properly and its last finals printed; 141 when the output pipe closed.
  */
+
+import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { findLiveOptionProblems, type LiveOptions } from "@earshot/core";
+import { FinalizeWatch, findLiveOptionProblems, type LiveOptions, StateError } from "@earshot/core";
 import type { ListenArgs } from "./args.ts";
 import { describeAudio, sniffAudio } from "./audio-format.ts";
 import { type Connection, connect } from "./connect.ts";
@@ -14,11 +19,17 @@ import { describeError } from "./describe-error.ts";
 import { createAsyncFace } from "./faces/async-face.ts";
 import type { Face } from "./faces/face.ts";
 import { createThreadedFace } from "./faces/threaded-face.ts";
+import { checkInput, decodeHint, type InputFacts } from "./input-check.ts";
+import { kindOfContentType } from "./input-kind.ts";
 import { frames } from "./pace.ts";
 import { JsonRenderer } from "./render-json.ts";
 import { TtyRenderer } from "./render-tty.ts";
 import type { Renderer } from "./renderer.ts";
 import { openSource } from "./sources.ts";
+import { StopSignals } from "./stop-signals.ts";
+import { formatLiveStats, formatStatsSummary, StreamStats } from "./stream-stats.ts";
+import { SubtitleWriter } from "./subtitles.ts";
+import { useColor } from "./terminal/color.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** The process pieces `listen` uses; tests and embedders can pass their own. */
@@ -27,7 +38,7 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream;
   readonly stdin: Readable;
   readonly env: Record<string, string | undefined>;
-  /** Where SIGINT is heard. @default process */
+  /** Where SIGINT, SIGTERM and SIGHUP are heard. @default process */
   readonly signals?: Pick<NodeJS.Process, "on" | "off">;
 }
 
@@ -37,22 +48,72 @@ const micDefaults = { encoding: "linear16", sample_rate: 16_000, channels: 1 } a
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
 export const interruptedExitCode = 130;
 
+/** How long captions wait for the reply to the `Finalize` sent at the end of the audio. */
+const finalizeTimeoutMs = 3000;
+
+/** LiveOptions problems, named by the flag that sets each option. */
 function checkOptions(options: LiveOptions): void {
   const problems = findLiveOptionProblems(options);
   if (problems.length > 0) {
-    throw new UsageError(problems.map((problem) => `${problem.option}: ${problem.message}`).join("; "));
+    throw new UsageError(
+      problems.map((problem) => `--${problem.option.replaceAll("_", "-")}: ${problem.message}`).join("; "),
+    );
   }
 }
 
 /**
  * How long finish() may wait for the server's last results. Audio sent faster than real time
  * may still be queued at the recognizer when CloseStream goes out (the offline engine runs a few
- * times faster than real time on one core, slower on a busy machine), so an unpaced stream gets
- * the audio's own duration on top of the usual 10 s; unknown length, a minute.
+ * times faster than real time on one core, slower on a busy machine), so a stream sent faster
+ * than real time gets the audio's own duration on top of the usual 10 s; unknown length, a minute.
  */
-function finishTimeoutMs(pacing: "realtime" | "fast", durationSeconds: number | undefined): number {
-  if (pacing === "realtime") return 10_000;
+function finishTimeoutMs(
+  pacing: "realtime" | "fast",
+  speed: number,
+  durationSeconds: number | undefined,
+): number {
+  if (pacing === "realtime" && speed <= 1) return 10_000;
   return 10_000 + Math.ceil((durationSeconds ?? 50) * 1000);
+}
+
+/** The error worth printing: a "session is closed" refusal carries less than what closed it. */
+function rootCause(error: unknown, reported: readonly unknown[]): unknown {
+  if (error instanceof StateError && reported.length > 0) return reported[0];
+  return error;
+}
+
+/** Opens the subtitle file now, so a path that cannot be written fails before the stream starts. */
+async function openSubtitleFile(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  try {
+    await once(stream, "open");
+    stream.on("error", () => {}); // a later write error leaves a short file; never a crash
+    return stream;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    throw new Error(`cannot write subtitles to ${path}${code ? ` (${code})` : ""}`);
+  }
+}
+
+/** Every renderer at once. */
+function allOf(renderers: readonly Renderer[]): Renderer {
+  return {
+    message: (message) => {
+      for (const renderer of renderers) renderer.message(message);
+    },
+    progress: (progress) => {
+      for (const renderer of renderers) renderer.progress(progress);
+    },
+    promotePending: () => {
+      for (const renderer of renderers) renderer.promotePending?.();
+    },
+    stats: (line) => {
+      for (const renderer of renderers) renderer.stats?.(line);
+    },
+    end: () => {
+      for (const renderer of renderers) renderer.end();
+    },
+  };
 }
 
 /**
@@ -62,35 +123,27 @@ function finishTimeoutMs(pacing: "realtime" | "fast", durationSeconds: number | 
  * const status = await listen(parseListenArgs(["talk.wav", "--json"]), { stdout, stderr, stdin, env: process.env });
  */
 export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
-  const signals = io.signals ?? process;
-  const json = args.json || io.stdout.isTTY !== true;
-  const stopReading = new AbortController();
-  let interrupted = false;
+  const subtitlesToStdout = args.subtitles?.path === "-";
+  const tty = io.stdout.isTTY === true && !args.json && !subtitlesToStdout;
   let face: Face | undefined;
   let connection: Connection | undefined;
   let renderer: Renderer | undefined;
+  let facts: InputFacts | undefined;
+  let subtitleFile: WriteStream | undefined;
+  const reported: unknown[] = [];
   let secrets: readonly string[] = io.env.DEEPGRAM_API_KEY ? [io.env.DEEPGRAM_API_KEY] : [];
-
-  // First Ctrl-C: stop reading audio; what was sent is still finished and printed.
-  // Second Ctrl-C: give up on the server and close at once.
-  const onInterrupt = (): void => {
-    if (interrupted) face?.abort?.();
-    interrupted = true;
-    stopReading.abort();
-  };
-  signals.on("SIGINT", onInterrupt);
-  // A closed pipe (`earshot listen … | head`) ends the stream like Ctrl-C, without an error line.
-  const onOutputError = (): void => {
-    interrupted = true;
-    stopReading.abort();
-  };
-  io.stdout.on("error", onOutputError);
+  const stop = new StopSignals({
+    signals: io.signals ?? process,
+    output: io.stdout,
+    abort: () => face?.abort?.(),
+  });
+  const warn = (line: string) => io.stderr.write(`earshot: ${line}\n`);
 
   try {
     const userOptions: LiveOptions = {
       ...(args.mic ? micDefaults : {}),
       // Captions on a terminal are live: show words as they are heard unless told not to.
-      ...(json ? {} : { interim_results: true }),
+      ...(tty ? { interim_results: true } : {}),
       ...args.options,
     };
     checkOptions(userOptions);
@@ -102,11 +155,32 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
         micFormat: { sampleRate: userOptions.sample_rate ?? 16_000, channels: userOptions.channels ?? 1 },
         stdin: io.stdin,
         env: io.env,
+        inputTimeoutMs: args.inputTimeoutMs,
       },
-      stopReading.signal,
+      stop.signal,
     );
-    const sniffed = args.mic ? { wav: undefined, chunks: source.chunks } : await sniffAudio(source.chunks);
-    const format = describeAudio(userOptions, sniffed.wav, source.totalBytes);
+    let options = userOptions;
+    let sniffed: Awaited<ReturnType<typeof sniffAudio>> | undefined;
+    if (!args.mic) {
+      sniffed = await sniffAudio(source.chunks);
+      facts = {
+        name: source.name,
+        // Raw bytes say nothing about themselves; a Content-Type may (text/html).
+        kind:
+          sniffed.kind === "unknown" ? (kindOfContentType(source.contentType) ?? "unknown") : sniffed.kind,
+        wav: sniffed.wav,
+        wavProblem: sniffed.wavProblem,
+        totalBytes: source.totalBytes,
+        ended: sniffed.ended,
+        contentType: source.contentType,
+      };
+      const offline = args.url === undefined && !io.env.DEEPGRAM_API_KEY;
+      const checked = checkInput(facts, userOptions, offline);
+      for (const warning of checked.warnings) warn(`warning: ${warning}`);
+      options = checked.options;
+    }
+    const chunks = sniffed?.chunks ?? source.chunks;
+    const format = describeAudio(options, sniffed?.wav, source.totalBytes);
 
     connection = await connect({
       url: args.url,
@@ -116,25 +190,50 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     });
     secrets = connection.secrets;
 
-    const output: Renderer = json
-      ? new JsonRenderer(io.stdout)
-      : new TtyRenderer(io.stdout, {
+    const renderers: Renderer[] = [];
+    if (tty) {
+      renderers.push(
+        new TtyRenderer(io.stdout, {
           timestamps: args.timestamps,
           speakers: args.speakers,
           columns: () => io.stdout.columns || 80,
-          color: !io.env.NO_COLOR,
-        });
+          color: useColor(io.env, true),
+        }),
+      );
+    } else if (!subtitlesToStdout) {
+      renderers.push(new JsonRenderer(io.stdout));
+    }
+    if (args.subtitles !== undefined) {
+      subtitleFile = subtitlesToStdout ? undefined : await openSubtitleFile(args.subtitles.path);
+      renderers.push(new SubtitleWriter(subtitleFile ?? io.stdout, args.subtitles.format));
+    }
+    const output = allOf(renderers);
     renderer = output;
+    const stats = args.stats ? new StreamStats() : undefined;
+    const finalizeWatch = new FinalizeWatch({
+      timeoutMs: finalizeTimeoutMs,
+      onTimeout: () => output.promotePending?.(),
+    });
+
     // Files default to real time on a terminal (captions at speaking pace) and to full speed
     // into a pipe; URLs, stdin and the microphone arrive at their own pace unless asked.
-    const pacing = args.pacing ?? (source.kind === "file" && !json ? "realtime" : "fast");
+    const pacing = args.pacing ?? (source.kind === "file" && tty ? "realtime" : "fast");
     const createFace = args.face === "threaded" ? createThreadedFace : createAsyncFace;
     const liveFace = createFace(
-      { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, format.durationSeconds) },
+      { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, args.speed, format.durationSeconds) },
       {
-        message: (message) => output.message(message),
-        // Fatal errors also reject start/send/finish, which is where they are reported (once).
-        error: () => {},
+        message: (message) => {
+          const now = performance.now();
+          const roundTrip = finalizeWatch.observe(message);
+          if (stats !== undefined) {
+            if (roundTrip !== undefined) stats.finalizeRoundTrip(roundTrip);
+            stats.received(message, now);
+            if (tty) output.stats?.(formatLiveStats(stats.snapshot()));
+          }
+          if (!stop.outputClosed) output.message(message);
+        },
+        // Fatal errors also reject start/send/finish; the first one reported is the root cause.
+        error: (error) => reported.push(error),
       },
     );
     face = liveFace;
@@ -142,18 +241,22 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
 
     const started = performance.now();
     let audioBytes = -format.headerBytes;
-    for await (const frame of frames(sniffed.chunks, {
+    for await (const frame of frames(chunks, {
       bytesPerSecond: format.bytesPerSecond,
       blockAlign: format.blockAlign,
       headerBytes: format.headerBytes,
       realtime: pacing === "realtime",
       speed: args.speed,
-      signal: stopReading.signal,
+      signal: stop.signal,
     })) {
       await liveFace.send(frame);
       audioBytes += frame.length;
-      if (format.bytesPerSecond !== undefined && audioBytes > 0) {
-        const positionSeconds = audioBytes / format.bytesPerSecond;
+      const positionSeconds =
+        format.bytesPerSecond !== undefined && audioBytes > 0
+          ? audioBytes / format.bytesPerSecond
+          : undefined;
+      stats?.audioSent(frame.length, positionSeconds, performance.now());
+      if (positionSeconds !== undefined && !stop.outputClosed) {
         const elapsedSeconds = (performance.now() - started) / 1000;
         output.progress({
           positionSeconds,
@@ -163,20 +266,45 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
         });
       }
     }
+    const expectedBytes = sniffed?.wav?.dataLength;
+    const endedEarly =
+      stop.exitCode === undefined &&
+      expectedBytes !== undefined &&
+      audioBytes >= 0 &&
+      audioBytes < expectedBytes;
+    // Captions (and --stats) want the words in progress now, not after CloseStream's flush.
+    if ((tty || stats !== undefined) && stop.exitCode === undefined) {
+      await liveFace.finalize();
+      finalizeWatch.sent();
+    }
     await liveFace.finish();
+    finalizeWatch.cancel();
+    if (!stop.outputClosed) output.promotePending?.();
     output.end();
-    return interrupted ? interruptedExitCode : 0;
+    if (stats !== undefined)
+      for (const line of formatStatsSummary(stats.snapshot())) io.stderr.write(`${line}\n`);
+    if (endedEarly && facts !== undefined && sniffed?.wav !== undefined) {
+      const rate = sniffed.wav.sampleRate * sniffed.wav.blockAlign;
+      warn(
+        `${facts.name} ended early: its header promised ${(expectedBytes / rate).toFixed(1)} s of audio, ${(audioBytes / rate).toFixed(1)} s came (what came was transcribed)`,
+      );
+      return 1;
+    }
+    return stop.exitCode ?? 0;
   } catch (error) {
     face?.abort?.();
     renderer?.end();
-    io.stderr.write(`earshot: ${describeError(error, secrets)}\n`);
+    if (stop.outputClosed) return stop.exitCode ?? 1;
+    const cause = rootCause(error, reported);
+    let line = describeError(cause, secrets);
+    const hint = facts === undefined ? undefined : decodeHint(facts);
+    if (hint !== undefined && line.includes("DATA-0000")) line = `${line} — ${hint}`;
+    io.stderr.write(`earshot: ${line}\n`);
     if (error instanceof UsageError) return 2;
-    return interrupted ? interruptedExitCode : 1;
+    return stop.exitCode ?? 1;
   } finally {
-    signals.off("SIGINT", onInterrupt);
-    io.stdout.off("error", onOutputError);
-    // Ends a source that was opened but never read to the end (a failed connect, an error).
-    stopReading.abort();
+    stop.dispose();
     await connection?.close();
+    if (subtitleFile !== undefined) await new Promise((resolve) => subtitleFile?.end(resolve));
   }
 }

@@ -1,6 +1,7 @@
 /**
  * What every output mode is told: each server message in arrival order, progress through a
- * file, and the end. The terminal renderer draws captions; the JSON renderer writes NDJSON.
+ * file, and the end. The terminal renderer draws captions; the JSON renderer writes NDJSON;
+ * the subtitle writer writes cues.
  */
 import type { ServerMessage } from "@earshot/core";
 
@@ -20,6 +21,10 @@ export interface Renderer {
   message(message: ServerMessage): void;
   /** Audio sent so far (called after every frame; renderers throttle themselves). */
   progress(progress: Progress): void;
+  /** A final is overdue (no reply to Finalize): show what is pending as final. */
+  promotePending?(): void;
+  /** Live figures for the status line (`--stats`). */
+  stats?(line: string): void;
   /** The stream is over: leave the output tidy (no half-drawn status line). */
   end(): void;
 }

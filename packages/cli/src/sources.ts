@@ -16,6 +16,10 @@ export interface AudioSource {
   readonly totalBytes: number | undefined;
   /** The bytes, in order; ends when the source ends or the signal aborts. */
   readonly chunks: AsyncIterable<Uint8Array>;
+  /** How messages name it: the path, the URL, "stdin", the capture command. */
+  readonly name: string;
+  /** A URL's Content-Type. */
+  readonly contentType?: string | undefined;
 }
 
 /** What `openSource` needs to know. */
@@ -28,6 +32,11 @@ export interface SourceRequest {
   readonly micFormat: { readonly sampleRate: number; readonly channels: number };
   readonly stdin: Readable;
   readonly env: Record<string, string | undefined>;
+  /**
+   * For URLs: how long the server may take to answer, and the longest pause mid-download, in
+   * milliseconds. @default 10000
+   */
+  readonly inputTimeoutMs?: number;
 }
 
 /** Reads `stream` until it ends, or — without an error — until `signal` aborts. */
@@ -60,16 +69,64 @@ async function openFile(path: string, signal: AbortSignal): Promise<AudioSource>
     throw error;
   }
   const stream = createReadStream(path, { highWaterMark: 64 * 1024, signal });
-  return { kind: "file", totalBytes: size, chunks: untilAborted(stream, signal) };
+  return { kind: "file", name: path, totalBytes: size, chunks: untilAborted(stream, signal) };
 }
 
-async function openUrl(url: string, signal: AbortSignal): Promise<AudioSource> {
-  let response: Response;
+const plainSeconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+
+/**
+ * A response body that fails, in plain words, when nothing arrives for `stallMs` — a radio
+ * stream that stopped, a server that hung — instead of waiting until someone presses Ctrl-C.
+ */
+async function* withStallTimeout(
+  body: ReadableStream<Uint8Array>,
+  url: string,
+  stallMs: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  const stopped = () => {
+    void reader.cancel().catch(() => {});
+  };
+  signal.addEventListener("abort", stopped, { once: true });
   try {
-    response = await fetch(url, { signal });
+    while (!signal.aborted) {
+      let timer: NodeJS.Timeout | undefined;
+      const stall = new Promise<"stalled">((resolve) => {
+        timer = setTimeout(() => resolve("stalled"), stallMs);
+      });
+      const next = await Promise.race([reader.read(), stall]).finally(() => clearTimeout(timer));
+      if (next === "stalled") {
+        await reader.cancel().catch(() => {});
+        throw new Error(`${url} stopped sending: nothing arrived for ${plainSeconds(stallMs)}`);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
   } catch (error) {
+    if (signal.aborted) return;
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", stopped);
+    reader.releaseLock();
+  }
+}
+
+async function openUrl(url: string, signal: AbortSignal, timeoutMs: number): Promise<AudioSource> {
+  let response: Response;
+  // Not AbortSignal.timeout(): fetch's signal also governs the body, which may stream for hours.
+  const unanswered = new AbortController();
+  const timer = setTimeout(() => unanswered.abort(), timeoutMs);
+  try {
+    response = await fetch(url, { signal: AbortSignal.any([signal, unanswered.signal]) });
+  } catch (error) {
+    if (unanswered.signal.aborted && !signal.aborted) {
+      throw new Error(`${url} did not answer within ${plainSeconds(timeoutMs)} (--input-timeout)`);
+    }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new Error(`cannot fetch ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel();
@@ -78,14 +135,16 @@ async function openUrl(url: string, signal: AbortSignal): Promise<AudioSource> {
   const length = Number(response.headers.get("content-length") ?? Number.NaN);
   return {
     kind: "url",
+    name: url,
+    contentType: response.headers.get("content-type") ?? undefined,
     totalBytes: Number.isSafeInteger(length) && length > 0 ? length : undefined,
-    chunks: untilAborted(response.body, signal),
+    chunks: withStallTimeout(response.body, url, timeoutMs, signal),
   };
 }
 
 function openStdin(stdin: Readable, signal: AbortSignal): AudioSource {
   signal.addEventListener("abort", () => stdin.destroy(), { once: true });
-  return { kind: "stdin", totalBytes: undefined, chunks: untilAborted(stdin, signal) };
+  return { kind: "stdin", name: "stdin", totalBytes: undefined, chunks: untilAborted(stdin, signal) };
 }
 
 async function onPath(program: string, env: Record<string, string | undefined>): Promise<boolean> {
@@ -186,7 +245,12 @@ async function* captureOutput(
 async function openMic(request: SourceRequest, signal: AbortSignal): Promise<AudioSource> {
   const { file, args } = await captureCommand(request);
   const shown = request.micCommand ?? file;
-  return { kind: "mic", totalBytes: undefined, chunks: captureOutput({ file, args, shown }, signal) };
+  return {
+    kind: "mic",
+    name: shown,
+    totalBytes: undefined,
+    chunks: captureOutput({ file, args, shown }, signal),
+  };
 }
 
 /**
@@ -202,6 +266,6 @@ export async function openSource(request: SourceRequest, signal: AbortSignal): P
   const input = request.input;
   if (input === undefined) throw new Error("no input given");
   if (input === "-") return openStdin(request.stdin, signal);
-  if (/^https?:\/\//i.test(input)) return openUrl(input, signal);
+  if (/^https?:\/\//i.test(input)) return openUrl(input, signal, request.inputTimeoutMs ?? 10_000);
   return openFile(input, signal);
 }

@@ -109,7 +109,16 @@ describe("parseListenArgs", () => {
       mic: false,
       url: undefined,
       engine: "pocketsphinx",
+      inputTimeoutMs: 10_000,
+      subtitles: undefined,
+      stats: false,
     });
+    expect(parseListenArgs(["a.wav", "--vtt", "-", "--stats", "--input-timeout", "2.5"])).toMatchObject({
+      subtitles: { format: "vtt", path: "-" },
+      stats: true,
+      inputTimeoutMs: 2500,
+    });
+    expect(parseListenArgs(["a.wav", "--url", "ws://localhost:8080"]).url).toBe("ws://localhost:8080");
   });
 
   it("face, pacing, output and connection flags", () => {
@@ -144,6 +153,16 @@ describe("parseListenArgs", () => {
     [["a.wav", "b.wav"], /listen takes one input, got 2/],
     [["a.wav", "--mic"], /either an input or --mic/],
     [["a.wav", "--x-foo"], /--x-foo needs a value/],
+    [["a.wav", "--engine", "bogus"], /--engine must be one of .*scripted.*, got 'bogus'/],
+    [
+      ["a.wav", "--url", "ws://example.com:8080"],
+      /--url ws:\/\/example.com:8080: unencrypted ws:\/\/ is allowed only to this machine .* use wss:\/\/example.com:8080/,
+    ],
+    [["a.wav", "--url", "ftp://example.com"], /--url must start with wss:\/\//],
+    [["a.wav", "--url", "not a url"], /--url must be a URL/],
+    [["a.wav", "--input-timeout", "soon"], /--input-timeout must be a positive number of seconds/],
+    [["a.wav", "--srt", "a.srt", "--vtt", "a.vtt"], /choose one of --srt and --vtt/],
+    [["a.wav", "--srt", "-", "--json"], /--json and subtitles on stdout/],
   ])("%j is a usage error", (argv, message) => {
     expect(() => parseListenArgs(argv)).toThrow(UsageError);
     expect(() => parseListenArgs(argv)).toThrow(message);

@@ -175,3 +175,21 @@ export function wordErrorRate(reference: readonly string[], hypothesis: readonly
   }
   return (previous[hypothesis.length] as number) / Math.max(1, reference.length);
 }
+
+const shellQuote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+
+/**
+ * Runs `earshot <args…>` with a pseudo-terminal of `columns` as its stdout (`script` from
+ * util-linux; `stty` sets the pty's size, which is what the CLI reads).
+ */
+export function runEarshotInPty(
+  args: readonly string[],
+  options: { columns?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): RunningCli {
+  const command = [process.execPath, binPath, ...args].map(shellQuote).join(" ");
+  const columns = options.columns ?? 100;
+  return start("script", ["-qfec", `stty cols ${columns} rows 24; exec ${command}`, "/dev/null"], {
+    env: options.env ?? cliEnv(),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}

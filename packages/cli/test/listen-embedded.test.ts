@@ -8,14 +8,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { silence, tone, wav } from "@earshot/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { replayScreen } from "./fake-terminal.ts";
 import {
-  binPath,
-  cliEnv,
   killChildren,
   parseNdjson,
   repoRoot,
   runEarshot,
-  start,
+  runEarshotInPty,
   summarize,
   tempDir,
   transcriptOf,
@@ -89,19 +88,15 @@ describe("the embedded local server", () => {
   }, 70_000);
 
   it("on a terminal: live captions of the bundled recording (the README's first command)", async () => {
-    const command = [process.execPath, binPath, "listen", recording, "--interim-results", "--speed", "4"]
-      .map((part) => `'${part}'`)
-      .join(" ");
-    const result = await start("script", ["-qfec", command, "/dev/null"], {
-      env: cliEnv(),
+    const result = await runEarshotInPty(["listen", recording, "--interim-results", "--speed", "4"], {
+      columns: 100,
       timeoutMs: 60_000,
     }).done;
     expect(result.code).toBe(0);
-    const lines = result.stdout
-      .split(/\r?\n/)
-      .map((line) => line.split("\r\x1b[2K").at(-1)?.trim() ?? "")
-      .filter((line) => line !== "" && !line.startsWith("earshot:"));
+    const screen = await replayScreen(result.stdout, 100);
+    const lines = screen.lines.slice(0, screen.cursorLine).filter((line) => !line.startsWith("earshot:"));
     expect(lines).toHaveLength(7);
+    expect(screen.lines[screen.cursorLine]).toBe("");
     expect(wordErrorRate(reference, words(lines.join(" ")))).toBeLessThanOrEqual(0.1);
     // Interim words were drawn in place before the first final.
     const firstFinal = result.stdout.indexOf(`${lines[0]}\r\n`);
@@ -109,11 +104,11 @@ describe("the embedded local server", () => {
     expect(result.stdout.indexOf("good")).toBeLessThan(firstFinal);
   }, 70_000);
 
-  it("an engine the server does not know: one line, exit 1", async () => {
+  it("an engine the server does not know: a usage error naming --engine, exit 2", async () => {
     const result = await runEarshot(["listen", wavPath, "--engine", "nonesuch"]).done;
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^earshot: unknown engine "nonesuch"; known engines: [a-z, ]*scripted[a-z, ]*\n$/,
+      /^earshot: --engine must be one of [a-z, ]*scripted[a-z, ]*, got 'nonesuch'\n$/,
     );
   });
 });

@@ -1,14 +1,13 @@
 /**
- * `earshot listen` on a terminal: run under a pseudo-terminal (`script` from util-linux), the
- * interim transcript is rewritten in place on one status line (`\r` + clear-line) and each final
- * is printed as a line of its own.
+ * `earshot listen` on a terminal: run under a pseudo-terminal of a given width, its output
+ * drawn into a fake terminal of the same width, and the SCREEN read back: each final on a line
+ * of its own, the status line gone at the end, no stale copies of it anywhere.
  */
 import { type LocalServer, scriptedEngine, startServer } from "@earshot/server";
 import { silence, tone, wav } from "@earshot/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { binPath, cliEnv, killChildren, start, tempDir, writeFile } from "./helpers.ts";
-
-const clearLine = "\r\x1b[2K";
+import { replayScreen } from "./fake-terminal.ts";
+import { killChildren, runEarshotInPty, tempDir, writeFile } from "./helpers.ts";
 
 let server: LocalServer;
 let dir: { dir: string; remove: () => void };
@@ -34,45 +33,42 @@ afterAll(async () => {
   dir.remove();
 });
 
-const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
-
-/** Runs earshot inside `script`, which gives it a pty as stdout; returns everything it drew. */
-async function underPty(args: string[]) {
-  const command = [process.execPath, binPath, ...args].map(quote).join(" ");
-  const run = start("script", ["-qfec", command, "/dev/null"], { env: cliEnv({ COLUMNS: "100" }) });
-  return run.done;
-}
-
-describe("earshot listen on a terminal", () => {
-  it("rewrites the interim line in place and prints finals as lines", async () => {
-    const result = await underPty(["listen", wavPath, "--url", server.url, "--speed", "6"]);
-    expect(result.code).toBe(0);
-    const output = result.stdout;
-    // No JSON on a terminal.
-    expect(output).not.toContain('"type"');
-    // Interim hypotheses are drawn after a carriage return and clear-line, never followed by a newline.
-    const interimDraws = output
-      .split(clearLine)
-      .filter((segment) => /\bone two\b/.test(segment) && !segment.includes("\n"));
-    expect(interimDraws.length).toBeGreaterThanOrEqual(1);
-    // The status line is redrawn many times (progress and interims) …
-    expect(output.split(clearLine).length).toBeGreaterThan(4);
-    // … and each final is printed once, as its own line (a pty turns \n into \r\n).
-    const lines = output
-      .split(/\r?\n/)
-      .map((line) => line.split(clearLine).at(-1)?.trim())
-      .filter((line) => line !== undefined && line !== "");
-    expect(lines.filter((line) => line === "one two three four five six")).toHaveLength(1);
-    expect(lines.filter((line) => line === "seven eight nine")).toHaveLength(1);
-    // The progress bar shows the file's length; at the end the status line is cleared.
-    expect(output).toMatch(/▕[█░]+▏ \d:\d\d\.\d \/ 0:04\.6/);
-    expect(output.endsWith(clearLine)).toBe(true);
-  });
+describe.each(["--async", "--threaded"])("earshot listen %s on a terminal", (face) => {
+  it.each([40, 120])(
+    "%i columns: finals as lines, interims in place, a clean screen at the end",
+    async (columns) => {
+      const result = await runEarshotInPty(["listen", wavPath, "--url", server.url, "--speed", "6", face], {
+        columns,
+      }).done;
+      expect(result.code).toBe(0);
+      // No JSON on a terminal; the interim words were drawn before their final.
+      expect(result.stdout).not.toContain('"type"');
+      expect(result.stdout.indexOf("one two")).toBeLessThan(
+        result.stdout.indexOf("one two three four five six"),
+      );
+      expect(result.stdout).toMatch(/0:04\.6/);
+      const screen = await replayScreen(result.stdout, columns);
+      expect(screen.lines.slice(0, screen.cursorLine)).toEqual([
+        "one two three four five six",
+        "seven eight nine",
+      ]);
+      expect(screen.lines[screen.cursorLine]).toBe("");
+    },
+  );
 
   it("--timestamps shows each final's time span", async () => {
-    const result = await underPty(["listen", wavPath, "--url", server.url, "--fast", "--timestamps"]);
+    const result = await runEarshotInPty([
+      "listen",
+      wavPath,
+      "--url",
+      server.url,
+      "--fast",
+      "--timestamps",
+      face,
+    ]).done;
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("[0:00.0 → 0:02.4] one two three four five six");
-    expect(result.stdout).toMatch(/\[0:02\.\d → 0:04\.\d\] seven eight nine/);
+    const screen = await replayScreen(result.stdout, 100);
+    expect(screen.lines[0]).toBe("[0:00.0 → 0:02.4] one two three four five six");
+    expect(screen.lines[1]).toMatch(/^\[0:02\.\d → 0:04\.\d\] seven eight nine$/);
   });
 });

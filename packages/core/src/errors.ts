@@ -9,6 +9,7 @@ export {
   ConnectionError,
   HandshakeError,
   type HandshakeErrorInit,
+  MessageTooLargeError,
   parseDeepgramErrorCode,
   type TimeoutCode,
   TimeoutError,

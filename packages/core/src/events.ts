@@ -14,6 +14,7 @@ import type {
   UtteranceEndMessage,
   WarningMessage,
 } from "./messages.ts";
+import type { ReconnectedInfo, ReconnectingInfo } from "./reconnect/types.ts";
 import type { CloseReport } from "./session.ts";
 
 /**
@@ -46,6 +47,10 @@ export const LiveTranscriptionEvents = {
    * messages the service sends, typed as `ErrorMessage` / `WarningMessage`. Narrow on `type`.
    */
   Unhandled: "Unhandled",
+  /** With `reconnect`: a connection dropped and another attempt follows (payload: attempt, delayMs, error). */
+  Reconnecting: "reconnecting",
+  /** With `reconnect`: a new connection took over (payload: downtimeMs, replayedBytes, offsetSeconds, …). */
+  Reconnected: "reconnected",
 } as const;
 
 /** One of the event name strings of {@link LiveTranscriptionEvents}. */
@@ -61,6 +66,8 @@ export interface LiveTranscriptionEventMap {
   SpeechStarted: SpeechStartedMessage;
   error: EarshotError;
   Unhandled: UnhandledMessage | ErrorMessage | WarningMessage;
+  reconnecting: ReconnectingInfo;
+  reconnected: ReconnectedInfo;
 }
 
 /** A handler for event `E`, typed by its payload. */

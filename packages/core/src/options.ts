@@ -15,6 +15,15 @@ export {
   type ResolvedClientOptions,
   resolveClientOptions,
 } from "./options/client-options.ts";
+export { assertKnownOptions, CLIENT_OPTION_NAMES, nearestName } from "./options/known-options.ts";
+export {
+  AUDIO_ENCODINGS,
+  enumValuesOf,
+  LISTEN_QUERY_SCHEMA,
+  type ListenParameter,
+  type ListenParameterType,
+  REDACT_MODES,
+} from "./options/listen-schema.ts";
 export { LISTEN_PATH, toListenUrl } from "./options/listen-url.ts";
 export type {
   AudioEncoding,

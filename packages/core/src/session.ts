@@ -1,15 +1,18 @@
 /**
- * `LiveSession`: one socket's life over `ws` (idle → connecting → open → closing → closed).
- * The facades (async and threaded clients) build on it; it holds no facade logic.
+ * `LiveSession`: one socket's life (idle → connecting → open → closing → closed), over `ws` in
+ * Node and the platform's `WebSocket` in a browser (see `platform/`). The facades (async and
+ * threaded clients) build on it; it holds no facade logic.
  */
-import type WebSocket from "ws";
+import { platform, type SessionSocket } from "#platform";
 import { type Clock, systemClock } from "./clock.ts";
 import { sessionCloseChannel, sessionMessageChannel, sessionOpenChannel } from "./diagnostics.ts";
 import {
   AbortedError,
-  type CallbackError,
+  BufferOverflowError,
+  CallbackError,
   ConnectionError,
   type EarshotError,
+  MessageTooLargeError,
   StateError,
   TimeoutError,
 } from "./errors.ts";
@@ -30,12 +33,12 @@ import {
   toListenUrl,
   validateLiveOptions,
 } from "./options.ts";
+import { HandlerRegistry } from "./pipeline/handler-registry.ts";
+import { warnLater } from "./pipeline/warn.ts";
 import { ABNORMAL_CLOSURE, buildCloseReport, type CloseReport } from "./session/close-report.ts";
 import { DrainGate } from "./session/drain-gate.ts";
-import { readRefusal } from "./session/handshake.ts";
-import { ListenerRegistry } from "./session/listeners.ts";
 import { SendQueue } from "./session/send-queue.ts";
-import { createSocket, rawDataToText, requestIdOf, socketSink } from "./session/socket.ts";
+import { classifySocketError } from "./session/socket-errors.ts";
 import type { LiveSessionEventMap, LiveSessionInit, SessionState } from "./session/types.ts";
 
 export type { CloseReport } from "./session/close-report.ts";
@@ -49,8 +52,14 @@ export type { LiveSessionEventMap, LiveSessionInit, MessageInfo, SessionState } 
  * - `finish()` sends CloseStream behind all queued audio and resolves with the server's
  *   `Metadata` once the server has closed — the last results are never cut off.
  * - A listener that throws does not break the session: the error goes to `listenerError`
- *   listeners, or, when there are none, to `process.emitWarning` on a later microtask.
- * - The `close` event fires exactly once, last; afterwards no timer, socket or listener remains.
+ *   listeners, or, when there are none, to a warning (`process.emitWarning` in Node) on a later microtask.
+ * - The `close` event fires exactly once, last, as soon as the server's close frame arrives (or
+ *   the socket ends without one); afterwards no timer or listener remains, and the socket is
+ *   gone within `closeTimeoutMs`.
+ * - Bounded: a server message over `maxMessageBytes` ends the stream with `MessageTooLargeError`
+ *   (in Node before it is buffered); audio past `maxBufferedBytes` is refused with
+ *   `BufferOverflowError`; `pauseReading()` stops reading the socket (Node) so TCP backpressure
+ *   reaches the server.
  *
  * @example
  * ```ts
@@ -66,10 +75,10 @@ export class LiveSession {
   readonly #url: URL;
   readonly #clock: Clock;
   readonly #secrets: readonly (string | undefined)[];
-  readonly #listeners: ListenerRegistry<LiveSessionEventMap>;
+  readonly #listeners: HandlerRegistry<LiveSessionEventMap>;
   readonly #queue: SendQueue;
   #state: SessionState = "idle";
-  #ws: WebSocket | undefined;
+  #ws: SessionSocket | undefined;
   #requestId: string | undefined;
   #keepAlive: KeepAliveScheduler | undefined;
   #metadata: MetadataMessage | undefined;
@@ -78,7 +87,6 @@ export class LiveSession {
   #finishing = false;
   #connectTimer: unknown;
   #finishTimer: unknown;
-  #refusal: { cut(): void } | undefined;
   #detachSignal: (() => void) | undefined;
   readonly #drain = new DrainGate();
   #connectWaiter: { resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -86,6 +94,7 @@ export class LiveSession {
   #closePromise: Promise<CloseReport> | undefined;
   #resolveClose: ((report: CloseReport) => void) | undefined;
   #finishPromise: Promise<MetadataMessage | undefined> | undefined;
+  #readingPaused = false;
 
   /** Validates `options` (throws `OptionsError` listing every problem); does not connect. */
   constructor(init: LiveSessionInit) {
@@ -94,7 +103,9 @@ export class LiveSession {
     this.#url = toListenUrl(this.#client.url, init.options);
     this.#clock = init.clock ?? systemClock;
     this.#secrets = [this.#client.apiKey, this.#client.accessToken];
-    this.#listeners = new ListenerRegistry((error) => this.#reportListenerError(error));
+    this.#listeners = new HandlerRegistry<LiveSessionEventMap>((event, thrown) =>
+      this.#reportListenerError(new CallbackError(String(event), { cause: thrown })),
+    );
     this.#queue = new SendQueue({
       maxPendingBytes: this.#client.maxPendingBytes,
       // A failed write means the socket is going down: the close settles the waiters, with its error.
@@ -168,14 +179,40 @@ export class LiveSession {
    *
    * @returns false when `bufferedBytes` is at or over `highWaterMarkBytes`: keep going, or
    *   `await drained()` to bound memory. Zero-length chunks are dropped (never sent).
-   * @throws AudioChunkError when `chunk` is not bytes; StateError after `finish()`/close;
-   *   BufferOverflowError when, before open, the backlog would exceed `maxPendingBytes`.
+   * @throws AudioChunkError when `chunk` is not bytes; StateError after `finish()`/close (its
+   *   `cause` is the error that ended the stream, if any); BufferOverflowError when, before
+   *   open, the backlog would exceed `maxPendingBytes`, or once open, the buffered bytes would
+   *   exceed `maxBufferedBytes` (the chunk is refused; nothing accepted before is dropped).
    */
   send(chunk: AudioChunk): boolean {
     const frame = toAudioFrame(chunk);
     this.#assertWritable("send audio");
-    if (frame !== undefined) this.#queue.push(frame, true);
+    if (frame !== undefined) {
+      if (this.#state === "open") this.#assertRoomFor(frame.byteLength);
+      this.#queue.push(frame, true);
+    }
     return this.bufferedBytes < this.#client.highWaterMarkBytes;
+  }
+
+  /**
+   * Stops reading from the socket (Node; a browser's WebSocket cannot): messages wait in the kernel, and TCP backpressure reaches
+   * the server, as for a consumer that has fallen behind. The server's close frame waits too.
+   * Keepalive and sending go on. No effect once closed.
+   */
+  pauseReading(): void {
+    this.#readingPaused = true;
+    if (this.#state === "open" || this.#state === "closing") this.#ws?.pause();
+  }
+
+  /** Reads from the socket again after {@link LiveSession.pauseReading}. */
+  resumeReading(): void {
+    this.#readingPaused = false;
+    if (this.#state === "open" || this.#state === "closing") this.#ws?.resume();
+  }
+
+  /** Whether {@link LiveSession.pauseReading} is in effect. */
+  get readingPaused(): boolean {
+    return this.#readingPaused;
   }
 
   /** Queues a KeepAlive behind all queued audio. */
@@ -195,6 +232,16 @@ export class LiveSession {
   configure(features: Record<string, unknown>): void {
     const frame = configureFrame(features);
     this.#assertWritable("send Configure");
+    this.#queue.push(frame, false);
+  }
+
+  /**
+   * Queues a control frame already encoded by `frames.ts` (KeepAlive, Finalize, Configure)
+   * behind all queued audio: the threaded engine passes on what the caller's thread encoded.
+   * CloseStream goes through {@link LiveSession.finish} instead.
+   */
+  sendControl(frame: string): void {
+    this.#assertWritable("send a control message");
     this.#queue.push(frame, false);
   }
 
@@ -290,14 +337,49 @@ export class LiveSession {
   }
 
   #assertWritable(what: string): void {
-    if (this.#report) throw new StateError(`Cannot ${what}: the session is closed.`);
+    const report = this.#report;
+    if (report) {
+      const why = report.error ? ` (${report.error.code}: see cause)` : "";
+      throw new StateError(
+        `Cannot ${what}: the session is closed${why}.`,
+        report.error ? { cause: report.error, requestId: this.#requestId } : { requestId: this.#requestId },
+      );
+    }
     if (this.#finishing) throw new StateError(`Cannot ${what} after finish().`);
   }
 
+  /** Refuses audio that would take the open socket's buffer past `maxBufferedBytes`. */
+  #assertRoomFor(bytes: number): void {
+    const limit = this.#client.maxBufferedBytes;
+    const buffered = this.bufferedBytes;
+    if (buffered + bytes <= limit) return;
+    throw new BufferOverflowError(
+      limit,
+      `Sending ${bytes} more bytes would buffer more than maxBufferedBytes (${limit}); ${buffered} bytes are already waiting for the network and none were dropped. Await send() (or drained()) before sending more, or raise maxBufferedBytes.`,
+      { requestId: this.#requestId },
+    );
+  }
+
   #openSocket(): void {
-    let ws: WebSocket;
+    let ws: SessionSocket;
     try {
-      ws = createSocket(this.#url, handshakeFor(this.#client));
+      ws = platform.openSocket(
+        this.#url,
+        handshakeFor(this.#client),
+        this.#secrets,
+        {
+          requestId: (id) => {
+            this.#requestId = id;
+          },
+          open: () => this.#onOpen(ws),
+          message: (text) => this.#onMessage(text),
+          refused: (error) => this.#fail(error),
+          error: (error) => this.#onSocketError(error),
+          // In Node this comes as soon as the server's close frame arrives: nothing later is read.
+          close: (code, reason) => this.#finalize(code, reason),
+        },
+        this.#client,
+      );
     } catch (thrown) {
       this.#failure = new ConnectionError(`Could not start the connection: ${describeError(thrown)}`, {
         cause: thrown,
@@ -310,33 +392,17 @@ export class LiveSession {
     this.#connectTimer = this.#clock.setTimeout(() => {
       this.#connectTimer = undefined;
       // A refusal whose body is still arriving is reported as the refusal it is.
-      if (this.#refusal) this.#refusal.cut();
-      else this.#fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#client.connectTimeoutMs));
+      if (!ws.cutRefusal())
+        this.#fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#client.connectTimeoutMs));
     }, this.#client.connectTimeoutMs);
-    ws.on("upgrade", (response) => {
-      this.#requestId = requestIdOf(response) ?? this.#requestId;
-    });
-    ws.on("unexpected-response", (_request, response) => {
-      this.#requestId = requestIdOf(response) ?? this.#requestId;
-      this.#refusal = readRefusal(response, this.#secrets, (error) => this.#fail(error));
-    });
-    ws.on("open", () => this.#onOpen(ws));
-    ws.on("message", (data) => this.#onMessage(data));
-    ws.on("error", (error) => {
-      this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, {
-        cause: error,
-        requestId: this.#requestId,
-        secrets: this.#secrets,
-      });
-    });
-    ws.on("close", (code, reason) => this.#finalize(code, reason.toString("utf8")));
   }
 
-  #onOpen(ws: WebSocket): void {
+  #onOpen(ws: SessionSocket): void {
     this.#clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#state = this.#finishing ? "closing" : "open";
-    this.#queue.attach(socketSink(ws, this.#client.highWaterMarkBytes, () => this.#drain.waiting));
+    if (this.#readingPaused) ws.pause();
+    this.#queue.attach(ws.sink(this.#client.highWaterMarkBytes, () => this.#drain.waiting));
     const keepAliveMs = this.#client.keepAliveIntervalMs;
     if (keepAliveMs !== undefined && !this.#finishing) {
       this.#keepAlive = new KeepAliveScheduler({
@@ -361,9 +427,8 @@ export class LiveSession {
     this.#checkDrained();
   }
 
-  #onMessage(data: WebSocket.RawData): void {
+  #onMessage(text: string): void {
     const receivedAt = this.#clock.now();
-    const text = rawDataToText(data);
     // The endpoint sends no binary frames; one that arrives anyway is parsed like text, so it
     // reaches the user (as Unhandled if it is not a known message) rather than vanishing.
     const message = parseServerMessage(text);
@@ -371,6 +436,25 @@ export class LiveSession {
     if (sessionMessageChannel.hasSubscribers)
       sessionMessageChannel.publish({ session: this, message, receivedAt });
     this.#listeners.emit("message", message, { receivedAt, text });
+  }
+
+  #onSocketError(error: unknown): void {
+    const kind = classifySocketError(error);
+    const init = { cause: error, requestId: this.#requestId, secrets: this.#secrets };
+    if (kind === "network") {
+      // ws emits close next.
+      this.#failure ??= new ConnectionError(`The connection failed: ${describeError(error)}`, init);
+      return;
+    }
+    // The server broke the protocol: ws has sent its close frame; nothing more is worth reading.
+    this.#fail(
+      kind === "too-large"
+        ? new MessageTooLargeError(this.#client.maxMessageBytes, undefined, init)
+        : new ConnectionError(
+            `The server sent a frame the WebSocket protocol forbids (${describeError(error)}), so the stream was closed.`,
+            init,
+          ),
+    );
   }
 
   /** Records `error` as the reason the session ends, and closes the socket now. */
@@ -384,8 +468,8 @@ export class LiveSession {
     }
     this.#state = "closing";
     this.#keepAlive?.stop();
-    // terminate() destroys the TCP socket at once (during connecting it aborts the request);
-    // ws then emits "close", which finalizes the session with the failure recorded above.
+    // terminate() ends the connection at once (during connecting it aborts the request); the
+    // socket's "close" then finalizes the session with the failure recorded above.
     ws.terminate();
   }
 
@@ -397,16 +481,10 @@ export class LiveSession {
     this.#clock.clearTimeout(this.#connectTimer);
     this.#clock.clearTimeout(this.#finishTimer);
     this.#connectTimer = this.#finishTimer = undefined;
-    this.#refusal = undefined;
     this.#detachSignal?.();
     this.#detachSignal = undefined;
     this.#queue.close();
-    const ws = this.#ws;
-    if (ws) {
-      ws.removeAllListeners();
-      // A late error from a socket already closed must not become an uncaught exception.
-      ws.on("error", () => {});
-    }
+    this.#ws?.detach();
     this.#ws = undefined;
     const report = buildCloseReport({
       code,
@@ -453,7 +531,7 @@ export class LiveSession {
     }
     // Nobody listens (or the listenerError handler itself threw): surface it as a warning on a
     // later microtask, outside the session's own call stack, so the stream is never disturbed.
-    queueMicrotask(() => process.emitWarning(error));
+    warnLater(error);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   EarshotError,
   HandshakeError,
   isEarshotError,
+  MessageTooLargeError,
   OptionsError,
   parseDeepgramErrorCode,
   type SerializedEarshotError,
@@ -58,6 +59,7 @@ function oneOfEach(): EarshotError[] {
     new CallbackError("message", { cause: new TypeError("boom") }),
     new WorkerExitedError(1),
     new SlowConsumerError(1000),
+    new MessageTooLargeError(16 * 1024 * 1024),
     new EarshotError("ERR_CONNECTION_CLOSED", "base", { closeCode: 4000, dgCode: "X-0001" }),
   ];
 }
@@ -193,6 +195,7 @@ describe("retryable and codes", () => {
       ["CallbackError", "ERR_CALLBACK_FAILED", false],
       ["WorkerExitedError", "ERR_WORKER_EXITED", true],
       ["SlowConsumerError", "ERR_SLOW_CONSUMER", false],
+      ["MessageTooLargeError", "ERR_MESSAGE_TOO_LARGE", false],
       ["EarshotError", "ERR_CONNECTION_CLOSED", false],
     ]);
   });

@@ -39,6 +39,9 @@ describe("resolveClientOptions", () => {
       finishTimeoutMs: 10_000,
       maxPendingBytes: 8 * 1024 * 1024,
       highWaterMarkBytes: 1024 * 1024,
+      maxBufferedBytes: 16 * 1024 * 1024,
+      maxMessageBytes: 16 * 1024 * 1024,
+      closeTimeoutMs: 1_000,
     });
     expect(Object.isFrozen(resolved)).toBe(true);
   });
@@ -128,6 +131,9 @@ describe("resolveClientOptions", () => {
       finishTimeoutMs: Number.NaN,
       maxPendingBytes: 1.5,
       highWaterMarkBytes: "big",
+      maxBufferedBytes: 0,
+      maxMessageBytes: -1,
+      closeTimeoutMs: 2.5,
       headers: { "x-ok": "1", "x-bad": 2 },
       apiKey: 42,
     } as unknown as ClientOptions;
@@ -142,7 +148,22 @@ describe("resolveClientOptions", () => {
       "finishTimeoutMs: must be a positive whole number, not NaN",
       "maxPendingBytes: must be a positive whole number, not 1.5",
       "highWaterMarkBytes: must be a positive whole number, not big",
+      "maxBufferedBytes: must be a positive whole number, not 0",
+      "maxMessageBytes: must be a positive whole number, not -1",
+      "closeTimeoutMs: must be a positive whole number, not 2.5",
     ]);
+  });
+
+  it("keeps maxBufferedBytes at or above the high-water mark", () => {
+    expect(problemsOf({ url: "ws://127.0.0.1:9", highWaterMarkBytes: 4096, maxBufferedBytes: 1024 })).toEqual(
+      ["maxBufferedBytes: must be at least highWaterMarkBytes (4096), not 1024"],
+    );
+    // Unset, it follows a high-water mark raised past its default.
+    const raised = resolveClientOptions(
+      { url: "ws://127.0.0.1:9", highWaterMarkBytes: 32 * 1024 * 1024 },
+      {},
+    );
+    expect(raised.maxBufferedBytes).toBe(32 * 1024 * 1024);
   });
 
   it("reports a URL that does not parse", () => {

@@ -102,7 +102,7 @@ describe("findLiveOptionProblems", () => {
       "a bad callback method",
       { callback_method: "PATCH" },
       "callback_method",
-      'must be one of POST, GET, PUT, DELETE (got "PATCH")',
+      'must be one of POST, GET, PUT, DELETE (got "PATCH"); to send another value anyway, put it in unchecked: { callback_method: ... }',
     ],
     ["a keyterm string", { keyterm: "earshot" }, "keyterm", "must be an array of strings, not a string"],
     ["a non-string keyterm member", { keyterm: ["a", 2] }, "keyterm[1]", "must be a string, not a number"],

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { engineNames, resolveEngine } from "./engine-registry.ts";
+import { POCKETSPHINX_INSTALL_HINT, PocketsphinxUnavailableError } from "./engines/pocketsphinx/index.ts";
 import type { LocalServer, ServerOptions } from "./server-options.ts";
 import { startServer } from "./start-server.ts";
 
@@ -14,7 +15,9 @@ A local Deepgram-compatible live transcription server (/v1/listen).
   --port                TCP port (0 picks a free one)            default 8080
   --host                interface to listen on                   default 127.0.0.1
   --api-key KEY         accepted key (repeatable); none = no auth
-  --engine NAME         recognizer                               default scripted
+  --engine NAME         recognizer: pocketsphinx (offline, real) or scripted
+                        (a fake that speaks a fixed script)      default pocketsphinx
+                        when installed, else scripted (announced)
   --inactivity-timeout  ms without a frame before 1011 NET-0001  default 10000
   --max-sessions N      concurrent sessions before 429           default unlimited
   --help                show this help`;
@@ -27,7 +30,7 @@ export class UsageError extends Error {
 /** Parses `earshot-server` arguments into server options. */
 export function parseCliArgs(
   argv: readonly string[],
-): { help: true } | { help: false; options: ServerOptions; engine: string } {
+): { help: true } | { help: false; options: ServerOptions; engine: string | undefined } {
   let values: ReturnType<typeof parse>["values"];
   try {
     values = parse(argv).values;
@@ -36,8 +39,8 @@ export function parseCliArgs(
   }
   if (values.help === true) return { help: true };
   const port = integer(values.port ?? "8080", "--port", 0, 65_535);
-  const engine = values.engine ?? "scripted";
-  if (!engineNames().includes(engine)) {
+  const engine = values.engine;
+  if (engine !== undefined && !engineNames().includes(engine)) {
     throw new UsageError(`unknown engine "${engine}"; known engines: ${engineNames().join(", ")}`);
   }
   const options: ServerOptions = { port, host: values.host ?? "127.0.0.1" };
@@ -94,6 +97,32 @@ export interface CliRun {
   readonly done: Promise<number>;
 }
 
+/**
+ * The engine asked for; with none, the offline recognizer when it is installed, else the
+ * scripted engine — said on stderr either way, so nobody mistakes the script for recognition.
+ */
+async function startDefaultOrChosen(
+  options: ServerOptions,
+  engine: string | undefined,
+  io: CliIo,
+): Promise<LocalServer> {
+  if (engine !== undefined) return startServer({ ...options, engine: resolveEngine(engine) });
+  try {
+    const server = await startServer({ ...options, engine: resolveEngine("pocketsphinx") });
+    io.stderr(
+      "earshot-server: engine pocketsphinx (offline recognition); --engine scripted for the scripted test engine",
+    );
+    return server;
+  } catch (error) {
+    if (!(error instanceof PocketsphinxUnavailableError)) throw error;
+    const server = await startServer({ ...options, engine: resolveEngine("scripted") });
+    io.stderr(
+      `earshot-server: pocketsphinx is not installed (${POCKETSPHINX_INSTALL_HINT}), so the scripted engine answers: a fake that speaks a fixed script, whatever the audio`,
+    );
+    return server;
+  }
+}
+
 /** Runs the CLI: resolves once the server listens (or the arguments were refused). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRun> {
   let parsed: ReturnType<typeof parseCliArgs>;
@@ -110,7 +139,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRun
   }
   let server: LocalServer;
   try {
-    server = await startServer({ ...parsed.options, engine: resolveEngine(parsed.engine) });
+    server = await startDefaultOrChosen(parsed.options, parsed.engine, io);
   } catch (error) {
     io.stderr(`earshot-server: cannot start: ${error instanceof Error ? error.message : String(error)}`);
     return { server: undefined, done: Promise.resolve(1) };

@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import { silence, tone } from "@earshot/testkit";
 import { describe, expect, it } from "vitest";
 import { parseCliArgs, runCli, USAGE } from "../src/cli.ts";
+import { registerEngine } from "../src/engine-registry.ts";
+import { POCKETSPHINX_INSTALL_HINT, pocketsphinxEngine } from "../src/engines/pocketsphinx/index.ts";
 import { connect, refusedUpgrade, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 function io() {
@@ -17,10 +19,10 @@ function io() {
 }
 
 describe("earshot-server arguments", () => {
-  it("defaults to port 8080 on loopback with the scripted engine and no auth", () => {
+  it("defaults to port 8080 on loopback, no auth, and the engine left to runCli", () => {
     expect(parseCliArgs([])).toEqual({
       help: false,
-      engine: "scripted",
+      engine: undefined,
       options: { port: 8080, host: "127.0.0.1" },
     });
   });
@@ -67,7 +69,10 @@ describe("earshot-server arguments", () => {
 describe("earshot-server", () => {
   it("prints its URL, serves sessions with the given key, and closes on SIGTERM", async () => {
     const { out, err, signals, io: cliIo } = io();
-    const run = await runCli(["--port", "0", "--api-key", "cli-key", "--inactivity-timeout", "5000"], cliIo);
+    const run = await runCli(
+      ["--port", "0", "--engine", "scripted", "--api-key", "cli-key", "--inactivity-timeout", "5000"],
+      cliIo,
+    );
     expect(out).toHaveLength(1);
     const url = out[0] as string;
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
@@ -87,7 +92,7 @@ describe("earshot-server", () => {
 
   it("closes open sessions with 1001 on SIGINT", async () => {
     const { out, signals, io: cliIo } = io();
-    const run = await runCli(["--port", "0"], cliIo);
+    const run = await runCli(["--port", "0", "--engine", "scripted"], cliIo);
     const client = await connect(out[0] as string, "encoding=linear16&sample_rate=16000");
     signals.emit("SIGINT");
     expect((await client.closed).code).toBe(1001);
@@ -105,12 +110,38 @@ describe("earshot-server", () => {
 
   it("exits 1 when the port is taken", async () => {
     const first = io();
-    const running = await runCli(["--port", "0"], first.io);
+    const running = await runCli(["--port", "0", "--engine", "scripted"], first.io);
     const second = io();
     const port = String(running.server?.port);
-    expect(await (await runCli(["--port", port], second.io)).done).toBe(1);
+    expect(await (await runCli(["--port", port, "--engine", "scripted"], second.io)).done).toBe(1);
     expect(second.err.join("\n")).toContain("EADDRINUSE");
     first.signals.emit("SIGTERM");
     await running.done;
+  });
+
+  it("with no --engine: the offline recognizer when installed, announced", async () => {
+    const { err, signals, io: cliIo } = io();
+    const run = await runCli(["--port", "0"], cliIo);
+    expect(err).toEqual([
+      "earshot-server: engine pocketsphinx (offline recognition); --engine scripted for the scripted test engine",
+    ]);
+    signals.emit("SIGTERM");
+    expect(await run.done).toBe(0);
+  }, 30_000);
+
+  it("with no --engine and no pocketsphinx: the scripted engine, announced with what to install", async () => {
+    // A model directory that does not exist fails exactly as a missing install does.
+    registerEngine("pocketsphinx", () => pocketsphinxEngine({ modelDir: "/nonexistent/earshot-model" }));
+    try {
+      const { err, signals, io: cliIo } = io();
+      const run = await runCli(["--port", "0"], cliIo);
+      expect(err).toEqual([
+        `earshot-server: pocketsphinx is not installed (${POCKETSPHINX_INSTALL_HINT}), so the scripted engine answers: a fake that speaks a fixed script, whatever the audio`,
+      ]);
+      signals.emit("SIGTERM");
+      expect(await run.done).toBe(0);
+    } finally {
+      registerEngine("pocketsphinx", () => pocketsphinxEngine());
+    }
   });
 });

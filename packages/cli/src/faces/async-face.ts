@@ -16,6 +16,9 @@ export const createAsyncFace: FaceFactory = (clientOptions, events) => {
   return {
     start: (options) => client.start(options),
     send: (chunk) => client.send(chunk),
+    finalize: async () => {
+      client.finalize();
+    },
     finish: async () => {
       await client.finish();
     },

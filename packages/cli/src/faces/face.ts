@@ -19,6 +19,8 @@ export interface Face {
   start(options: LiveOptions): Promise<void>;
   /** Queues one frame; resolves once the client can take more (backpressure). */
   send(chunk: Uint8Array): Promise<void>;
+  /** Sends `Finalize`: the server flushes what it holds as a final with `from_finalize: true`. */
+  finalize(): Promise<void>;
   /** CloseStream behind all audio; resolves after the last finals and Metadata were delivered. */
   finish(): Promise<void>;
   /**

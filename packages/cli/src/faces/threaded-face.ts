@@ -28,6 +28,9 @@ export const createThreadedFace: FaceFactory = (clientOptions, events) => {
     send: async (chunk) => {
       if (!client.send(chunk)) throw failure("sending audio");
     },
+    finalize: async () => {
+      if (!client.finalize()) throw failure("finalizing");
+    },
     finish: async () => {
       if (!client.finish()) throw failure("finishing the stream");
     },

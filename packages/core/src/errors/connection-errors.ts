@@ -156,6 +156,33 @@ export class ConnectionError extends EarshotError {
   }
 }
 
+/**
+ * The server sent a message larger than `maxMessageBytes`. The socket was closed when the
+ * frame's header announced the size, before its payload was buffered, so memory stays bounded.
+ * Not retryable: the same server would send the same message again.
+ *
+ * @example
+ * ```ts
+ * client.on("error", (error) => {
+ *   if (error instanceof MessageTooLargeError) console.error(`raise maxMessageBytes over ${error.limitBytes}`);
+ * });
+ * ```
+ */
+export class MessageTooLargeError extends EarshotError {
+  static override readonly errorName: string = "MessageTooLargeError";
+  /** The limit the message exceeded, in bytes (the client's `maxMessageBytes`). */
+  readonly limitBytes: number;
+  constructor(limitBytes: number, message?: string, init: EarshotErrorOptions = {}) {
+    super(
+      "ERR_MESSAGE_TOO_LARGE",
+      message ??
+        `The server sent a message larger than maxMessageBytes (${limitBytes} bytes), so the stream was closed before it was read. Raise maxMessageBytes if the server's messages are legitimately this large.`,
+      init,
+    );
+    this.limitBytes = limitBytes;
+  }
+}
+
 /** What the socket's close told us. */
 export interface ConnectionClosedErrorInit extends EarshotErrorOptions {
   /** The WebSocket close code, e.g. 1011. */

@@ -3,7 +3,13 @@
  * copy of this package) rebuilt as an instance of the right error class.
  */
 
-import { ConnectionClosedError, ConnectionError, HandshakeError, TimeoutError } from "./connection-errors.ts";
+import {
+  ConnectionClosedError,
+  ConnectionError,
+  HandshakeError,
+  MessageTooLargeError,
+  TimeoutError,
+} from "./connection-errors.ts";
 import {
   EarshotError,
   type EarshotErrorOptions,
@@ -66,6 +72,8 @@ function rebuild(data: SerializedEarshotError, init: EarshotErrorOptions): Earsh
       });
     case "AbortedError":
       return new AbortedError(message, init);
+    case "MessageTooLargeError":
+      return new MessageTooLargeError(data.limitBytes ?? 0, message, init);
     case "BufferOverflowError":
       return new BufferOverflowError(data.limitBytes ?? 0, message, init);
     case "StateError":

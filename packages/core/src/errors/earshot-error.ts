@@ -3,7 +3,7 @@
  * work across package copies and threads, secret redaction of messages and causes, and the
  * plain-object form errors take to cross a thread boundary.
  */
-import { inspect } from "node:util";
+import { platform } from "#platform";
 import { containsSecret, redactSecrets } from "../redact.ts";
 
 /** The stable code of every {@link EarshotError}. Match on these, never on messages. */
@@ -20,7 +20,8 @@ export type EarshotErrorCode =
   | "ERR_INVALID_STATE"
   | "ERR_CALLBACK_FAILED"
   | "ERR_WORKER_EXITED"
-  | "ERR_SLOW_CONSUMER";
+  | "ERR_SLOW_CONSUMER"
+  | "ERR_MESSAGE_TOO_LARGE";
 
 /** One thing wrong with a set of live options. */
 export interface OptionProblem {
@@ -74,7 +75,7 @@ export function defineOptional(target: object, key: string, value: unknown): voi
 function redactCause(cause: unknown, secrets: readonly (string | undefined)[]): unknown {
   if (typeof cause === "string") return redactSecrets(cause, secrets);
   if (typeof cause !== "object" || cause === null || !secrets.some(Boolean)) return cause;
-  const shown = inspect(cause, { depth: 6, showHidden: false, customInspect: false });
+  const shown = platform.inspectDeep(cause);
   if (!containsSecret(shown, secrets)) return cause;
   if (!(cause instanceof Error)) return redactSecrets(shown, secrets);
   const copy = new Error(redactSecrets(cause.message, secrets));

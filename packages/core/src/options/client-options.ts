@@ -2,12 +2,19 @@
  * How a client reaches the server: where, with which credentials, and the limits of one
  * session. Resolved once, with every default filled in and every problem reported at once.
  */
+import { platform } from "#platform";
 import { type OptionProblem, OptionsError } from "../errors.ts";
+import type { ReconnectOptions } from "../reconnect/policy.ts";
 import { REDACTED } from "../redact.ts";
 import { isCredentialParam } from "./validate.ts";
 
 /** How the credential travels in the WebSocket handshake. */
 export type AuthTransport = "header" | "subprotocol";
+
+/** Default of `maxBufferedBytes`: 16 MiB. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** Default of `maxMessageBytes`: 16 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** The default server. */
 export const DEFAULT_URL = "wss://api.deepgram.com";
@@ -24,7 +31,7 @@ export const DEFAULT_KEEP_ALIVE_MS = 4_000;
  * ```
  */
 export interface ClientOptions {
-  /** API key, sent as `Authorization: Token <key>`. @default process.env.DEEPGRAM_API_KEY */
+  /** API key, sent as `Authorization: Token <key>`. @default process.env.DEEPGRAM_API_KEY (none in a browser) */
   apiKey?: string | undefined;
   /** Short-lived access token (JWT), sent as `Authorization: Bearer <token>`; wins over `apiKey`. */
   accessToken?: string | undefined;
@@ -36,9 +43,13 @@ export interface ClientOptions {
   url?: string | URL;
   /** Allow unencrypted `ws://` to non-loopback hosts. @default false */
   allowInsecure?: boolean;
-  /** Extra handshake headers. @default {} */
+  /** Extra handshake headers (not in a browser, which cannot set them). @default {} */
   headers?: Readonly<Record<string, string>>;
-  /** Send the credential as a header or as subprotocols (`["token", key]`, `["bearer", jwt]`). @default "header" */
+  /**
+   * Send the credential as a header or as subprotocols (`["token", key]`, `["bearer", jwt]`).
+   * A browser can only send subprotocols.
+   * @default "header" in Node, "subprotocol" in a browser
+   */
   authTransport?: AuthTransport;
   /** Send KeepAlive after this idle interval in ms; `true` = 4000 ms; `false` = never. @default false */
   keepAlive?: boolean | number;
@@ -50,6 +61,40 @@ export interface ClientOptions {
   maxPendingBytes?: number;
   /** `send()` returns false and `drained()` waits while more bytes than this are buffered. @default 1048576 (1 MiB) */
   highWaterMarkBytes?: number;
+  /**
+   * Reconnect after a retryable drop (a 1006 drop, 1011 NET-0000, a refused or failed
+   * connection, …) instead of failing the stream: wait (backoff with full jitter), open a new
+   * connection with the same options, send again the audio no final result has covered, and
+   * shift the new connection's timestamps so the stream keeps one timeline. Needs raw audio
+   * with `encoding` and `sample_rate`, and no `multichannel`. Non-retryable closes (401, 1008
+   * DATA-0000, an abort), drops after `finish()`, and the server's idle close with nothing to
+   * replay never reconnect. `Open` and `Close` fire once each; `Reconnecting` and
+   * `Reconnected` in between. The same in both faces.
+   * @default false
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /**
+   * Hard cap on audio bytes buffered once the socket is open (a producer that ignores
+   * `send()`'s backpressure): audio that would take the buffer past it is refused with
+   * `BufferOverflowError` and nothing already accepted is dropped. Control messages are never
+   * refused. At least `highWaterMarkBytes`.
+   * @default 16777216 (16 MiB, about 8.7 minutes of 16 kHz linear16), or highWaterMarkBytes if larger
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Largest server message accepted, in bytes. A larger one closes the stream with
+   * `MessageTooLargeError` as soon as its frame header arrives, before it is buffered.
+   * Deepgram's largest real messages (long Results with many words) are about 1.2 MB.
+   * @default 16777216 (16 MiB)
+   */
+  maxMessageBytes?: number;
+  /**
+   * After the server's close frame (which ends the stream at once: `finish()` resolves, the
+   * close report is emitted), how long the socket may take to finish the closing handshake
+   * before it is destroyed; a server that keeps TCP open cannot keep the process alive longer.
+   * @default 1000
+   */
+  closeTimeoutMs?: number;
 }
 
 /** {@link ClientOptions} with every default filled in. `util.inspect` and JSON show no credential. */
@@ -67,6 +112,9 @@ export interface ResolvedClientOptions {
   readonly finishTimeoutMs: number;
   readonly maxPendingBytes: number;
   readonly highWaterMarkBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly maxMessageBytes: number;
+  readonly closeTimeoutMs: number;
 }
 
 const RESOLVED = Symbol.for("earshot.resolvedClientOptions");
@@ -190,6 +238,37 @@ function resolveKeepAlive(value: unknown, problems: OptionProblem[]): number | u
   return undefined;
 }
 
+/** `maxBufferedBytes` must leave room for the high-water mark, or `send()` could never signal backpressure first. */
+function resolveMaxBufferedBytes(
+  input: ClientOptions,
+  highWaterMarkBytes: number,
+  problems: OptionProblem[],
+): number {
+  const fallback = Math.max(DEFAULT_MAX_BUFFERED_BYTES, highWaterMarkBytes);
+  const value = positive(input, "maxBufferedBytes", fallback, problems);
+  if (input.maxBufferedBytes !== undefined && value < highWaterMarkBytes) {
+    problems.push({
+      option: "maxBufferedBytes",
+      message: `must be at least highWaterMarkBytes (${highWaterMarkBytes}), not ${value}`,
+    });
+  }
+  return value;
+}
+
+/** A browser's WebSocket sends no handshake headers: asking for any is a mistake to report, not to drop. */
+function headerProblems(input: ClientOptions, authTransport: AuthTransport, problems: OptionProblem[]): void {
+  if (authTransport === "header") {
+    problems.push({
+      option: "authTransport",
+      message:
+        'cannot be "header" in a browser (it cannot set handshake headers): use "subprotocol", the default there',
+    });
+  }
+  if (input.headers !== undefined && Object.keys(input.headers).length > 0) {
+    problems.push({ option: "headers", message: "cannot be sent by a browser's WebSocket: remove them" });
+  }
+}
+
 /** Deepgram's own hosts always need a credential (unless the caller brings its own header). */
 function needsCredential(resolved: ResolvedClientOptions): boolean {
   let hostname: string;
@@ -224,19 +303,20 @@ function redactedView(options: ResolvedClientOptions): Record<string, unknown> {
  */
 export function resolveClientOptions(
   options: ClientOptions | ResolvedClientOptions = {},
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = platform.environment(),
 ): ResolvedClientOptions {
   if (isResolvedClientOptions(options)) return options;
   const problems: OptionProblem[] = [];
   const input = options as ClientOptions;
-  const authTransport = input.authTransport ?? "header";
+  const authTransport = input.authTransport ?? (platform.handshakeHeaders ? "header" : "subprotocol");
   if (authTransport !== "header" && authTransport !== "subprotocol") {
     problems.push({
       option: "authTransport",
       message: `must be "header" or "subprotocol", not ${String(authTransport)}`,
     });
   }
-  const resolved: ResolvedClientOptions = {
+  if (!platform.handshakeHeaders) headerProblems(input, authTransport, problems);
+  const connection = {
     apiKey: credential(input.apiKey ?? env.DEEPGRAM_API_KEY, "apiKey", problems),
     accessToken: credential(input.accessToken, "accessToken", problems),
     url: resolveUrl(input, problems),
@@ -248,6 +328,12 @@ export function resolveClientOptions(
     finishTimeoutMs: positive(input, "finishTimeoutMs", 10_000, problems),
     maxPendingBytes: positive(input, "maxPendingBytes", 8 * 1024 * 1024, problems),
     highWaterMarkBytes: positive(input, "highWaterMarkBytes", 1024 * 1024, problems),
+  };
+  const resolved: ResolvedClientOptions = {
+    ...connection,
+    maxBufferedBytes: resolveMaxBufferedBytes(input, connection.highWaterMarkBytes, problems),
+    maxMessageBytes: positive(input, "maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, problems),
+    closeTimeoutMs: positive(input, "closeTimeoutMs", 1_000, problems),
   };
   const secrets = [resolved.apiKey, resolved.accessToken];
   if (secrets.some((secret) => secret !== undefined && resolved.url.includes(encodeURIComponent(secret)))) {

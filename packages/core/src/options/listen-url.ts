@@ -36,6 +36,10 @@ function appendValue(params: URLSearchParams, key: string, value: unknown): void
 export function toListenUrl(base: string | URL, options: LiveOptions): URL {
   const url = new URL(base.toString());
   if (url.pathname === "" || url.pathname === "/") url.pathname = LISTEN_PATH;
-  for (const [key, value] of Object.entries(options)) appendValue(url.searchParams, key, value);
+  const { unchecked, ...checked } = options;
+  for (const [key, value] of Object.entries(checked)) {
+    if (unchecked === undefined || !Object.hasOwn(unchecked, key)) appendValue(url.searchParams, key, value);
+  }
+  for (const [key, value] of Object.entries(unchecked ?? {})) appendValue(url.searchParams, key, value);
   return url;
 }

@@ -112,6 +112,12 @@ export interface KnownLiveOptions {
   replace?: readonly string[];
   /** Metadata echoed back in `metadata.extra`; sent as repeated `extra=key:value`. */
   extra?: Readonly<Record<string, string>>;
+  /**
+   * The escape hatch: parameters sent exactly as given, without validation, e.g. an
+   * `encoding` newer than this package (`unchecked: { encoding: "newcodec" }`). A key here wins
+   * over the same key given normally.
+   */
+  unchecked?: Readonly<Record<string, QueryValue>>;
   /** Callback URL. */
   callback?: string;
   /** Callback method. @default "POST" (server side) */
@@ -147,7 +153,11 @@ export interface KnownLiveOptions {
  * ```
  */
 export interface LiveOptions extends KnownLiveOptions {
-  [unknown: string]: QueryValue | Readonly<Record<string, string>> | undefined;
+  [unknown: string]:
+    | QueryValue
+    | Readonly<Record<string, string>>
+    | Readonly<Record<string, QueryValue>>
+    | undefined;
 }
 
 /** How each known parameter is written and read; every known key is listed exactly once. */
@@ -202,6 +212,7 @@ export const SPECIAL_OPTIONS = [
   "endpointing",
   "redact",
   "extra",
+  "unchecked",
 ] as const satisfies readonly (keyof KnownLiveOptions)[];
 
 type Classified =

@@ -3,8 +3,8 @@
  * a user fixing options one server round-trip at a time is the failure this prevents.
  */
 import { type OptionProblem, OptionsError } from "../errors.ts";
+import { enumValuesOf } from "./listen-schema.ts";
 import {
-  CALLBACK_METHODS,
   INTEGER_OPTIONS,
   isBooleanOption,
   isIntegerOption,
@@ -62,7 +62,17 @@ function checkStringList(option: string, value: unknown, problems: OptionProblem
   });
 }
 
-function checkKnown(key: string, value: unknown, problems: OptionProblem[]): boolean {
+/** An enum value outside PROTOCOL.md §2 (the client rejects it; `unchecked` sends it anyway). */
+function checkEnum(option: string, key: string, value: string, problems: OptionProblem[]): void {
+  const values = enumValuesOf(key);
+  if (values === undefined || values.includes(value)) return;
+  problems.push({
+    option,
+    message: `must be one of ${values.join(", ")} (got "${value}"); to send another value anyway, put it in unchecked: { ${key}: ... }`,
+  });
+}
+
+function checkKnown(key: string, value: unknown, problems: OptionProblem[], client: boolean): boolean {
   if (isBooleanOption(key)) {
     if (typeof value !== "boolean")
       problems.push({ option: key, message: `must be true or false, not ${typeName(value)}` });
@@ -71,18 +81,23 @@ function checkKnown(key: string, value: unknown, problems: OptionProblem[]): boo
   } else if (isStringOption(key)) {
     if (typeof value !== "string")
       problems.push({ option: key, message: `must be a string, not ${typeName(value)}` });
-    else if (key === "callback_method" && !CALLBACK_METHODS.includes(value as never)) {
-      problems.push({
-        option: key,
-        message: `must be one of ${CALLBACK_METHODS.join(", ")} (got "${value}")`,
-      });
-    }
+    else if (key === "callback_method" || (client && key === "encoding"))
+      checkEnum(key, key, value, problems);
   } else if (isListOption(key)) {
     checkStringList(key, value, problems);
   } else if (key === "endpointing") {
     if (value !== false) checkInteger(key, value, 0, problems);
   } else if (key === "redact") {
-    if (typeof value !== "boolean") checkStringList(key, value, problems);
+    if (typeof value !== "boolean") {
+      checkStringList(key, value, problems);
+      if (client && Array.isArray(value)) {
+        value.forEach((item: unknown, index) => {
+          if (typeof item === "string") checkEnum(`${key}[${index}]`, key, item, problems);
+        });
+      }
+    }
+  } else if (key === "unchecked") {
+    checkUnchecked(value, problems, client);
   } else if (key === "extra") {
     checkExtra(value, problems);
   } else {
@@ -105,6 +120,19 @@ function checkExtra(value: unknown, problems: OptionProblem[]): void {
     }
     if (typeof item !== "string")
       problems.push({ option: `extra.${key}`, message: `must be a string, not ${typeName(item)}` });
+  }
+}
+
+function checkUnchecked(value: unknown, problems: OptionProblem[], client: boolean): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problems.push({
+      option: "unchecked",
+      message: `must be an object of query values, not ${typeName(value)}`,
+    });
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (item !== undefined) checkUnknown(`unchecked.${key}`, item, problems, client);
   }
 }
 
@@ -183,7 +211,7 @@ export function findProblems(options: LiveOptions, client: boolean): OptionProbl
   }
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (!checkKnown(key, value, problems)) checkUnknown(key, value, problems, client);
+    if (!checkKnown(key, value, problems, client)) checkUnknown(key, value, problems, client);
   }
   checkCombinations(options, problems);
   return problems;

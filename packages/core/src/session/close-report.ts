@@ -3,12 +3,13 @@
  * typed error that says why.
  */
 import { ConnectionClosedError, type EarshotError, parseDeepgramErrorCode } from "../errors.ts";
+import { redactSecrets } from "../redact.ts";
 
 /** How a session ended. Emitted exactly once, as the session's last event. */
 export interface CloseReport {
   /** The WebSocket close code; 1006 when the socket ended without a close frame (or never opened). */
   readonly code: number;
-  /** The close reason text (empty when none was sent). */
+  /** The close reason text (empty when none was sent), with any credential in it redacted. */
   readonly reason: string;
   /** Deepgram's error code parsed from the reason, e.g. `"NET-0001"`, `"DATA-0000"`. */
   readonly dgCode?: string;
@@ -37,7 +38,9 @@ export function buildCloseReport(init: {
   finishing: boolean;
   secrets: readonly (string | undefined)[];
 }): CloseReport {
-  const { code, reason, requestId } = init;
+  const { code, requestId } = init;
+  // A server may echo what it was sent, credential included: the report is logged and published.
+  const reason = redactSecrets(init.reason, init.secrets);
   const dgCode = parseDeepgramErrorCode(reason);
   const normal = code === 1000 || (code === 1005 && init.finishing);
   const error =

@@ -27,8 +27,11 @@ export interface SendQueueInit {
   readonly onFrameSent?: () => void;
 }
 
+const utf8 = new TextEncoder();
+
 function byteLengthOf(data: Uint8Array | string): number {
-  return typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+  // Strings are the few small control frames; encoding one costs less than it matters.
+  return typeof data === "string" ? utf8.encode(data).byteLength : data.byteLength;
 }
 
 /** An ordered, bounded FIFO of outgoing frames in front of one socket. */

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import type { Handshake } from "../options.ts";
+import type { SocketLimits } from "../platform/types.ts";
 import type { FrameSink } from "./send-queue.ts";
 
 const BINARY = { binary: true } as const;
@@ -12,15 +13,50 @@ const TEXT = { binary: false } as const;
 /** The largest WebSocket frame header a client writes (2 + 8 length + 4 mask bytes). */
 const MAX_FRAME_HEADER_BYTES = 14;
 
+/** A received close frame: its code (1005 when it had none) and reason. */
+export type CloseFrameListener = (code: number, reason: string) => void;
+
+/**
+ * A client socket that tells when the server's close frame arrives. `ws` itself only emits
+ * `close` once TCP has ended, which a server may delay indefinitely; but on receiving a close
+ * frame it answers by calling `close(code, reason)` on itself (a Buffer reason; no arguments
+ * for a frame without a code), which is the moment the stream is over. Its receiver errors
+ * also call `close(code)`, with no reason: those are not close frames, and `error` follows.
+ */
+class CloseAwareWebSocket extends WebSocket {
+  onCloseFrame: CloseFrameListener | undefined;
+  #closeFrameSeen = false;
+
+  override close(code?: number, data?: string | Buffer): void {
+    const peerFrame = Buffer.isBuffer(data) || (code === undefined && data === undefined);
+    super.close(code, data);
+    if (peerFrame && !this.#closeFrameSeen) {
+      this.#closeFrameSeen = true;
+      this.onCloseFrame?.(code ?? 1005, Buffer.isBuffer(data) ? data.toString("utf8") : "");
+    }
+  }
+}
+
 /** Opens a client socket to `url` (throws synchronously on a URL or subprotocol `ws` refuses). */
-export function createSocket(url: URL, handshake: Handshake): WebSocket {
-  return new WebSocket(url, handshake.protocols, {
+export function createSocket(
+  url: URL,
+  handshake: Handshake,
+  limits: SocketLimits,
+  onCloseFrame: CloseFrameListener,
+): WebSocket {
+  // `closeTimeout` (ws >= 8.19) is not in @types/ws yet.
+  const options: WebSocket.ClientOptions & { closeTimeout: number } = {
     headers: handshake.headers,
     // Audio does not compress, and deflate would cost CPU on both ends.
     perMessageDeflate: false,
     // A redirect could carry the Authorization header to another host.
     followRedirects: false,
-  });
+    maxPayload: limits.maxMessageBytes,
+    closeTimeout: limits.closeTimeoutMs,
+  };
+  const ws = new CloseAwareWebSocket(url, handshake.protocols, options);
+  ws.onCloseFrame = onCloseFrame;
+  return ws;
 }
 
 /**

@@ -2,18 +2,14 @@
  * `sendFrom()`: pumps an audio source into the stream, one chunk at a time, awaiting
  * backpressure after each, and — with `pace: "realtime"` — no faster than the audio plays.
  */
-import {
-  type AudioChunk,
-  audioBytesPerSecond,
-  type Clock,
-  isRiffWave,
-  type LiveOptions,
-  OptionsError,
-  RealtimePacer,
-  readWavHeader,
-  toAudioFrame,
-} from "@earshot/core";
+import type { Clock } from "../clock.ts";
+import { OptionsError } from "../errors.ts";
+import { type AudioChunk, toAudioFrame } from "../frames.ts";
+import type { LiveOptions } from "../options.ts";
 import { type AudioSource, abortable, abortedError, iterateAudio, releaseSource } from "./audio-source.ts";
+import { audioBytesPerSecond } from "./rate.ts";
+import { RealtimePacer } from "./realtime-pacer.ts";
+import { isRiffWave, readWavHeader } from "./wav-header.ts";
 
 export type { AudioSource, ReadableStreamLike } from "./audio-source.ts";
 
@@ -34,12 +30,28 @@ export interface SendFromOptions {
   readonly clock?: Clock;
 }
 
-/** What `sendFrom()` needs from the client. */
+/** What `sendFrom()` needs from the client (each face gives its own `send`). */
 export interface AudioSink {
   /** The stream's live options (for the audio format when the source has no WAV header). */
   readonly liveOptions: LiveOptions;
   /** Queues one chunk; resolves when the send buffer is under its high-water mark. */
   send(chunk: AudioChunk, signal: AbortSignal | undefined): Promise<void>;
+  /**
+   * Aborts, with the error to reject with as its reason, when the stream ends: `sendFrom()`
+   * settles at once instead of waiting for the source's next chunk.
+   */
+  readonly ended?: AbortSignal;
+}
+
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 /** Bytes to collect, at most, while looking for a complete WAV header at the start of a source. */
@@ -73,6 +85,7 @@ function bytesPerSecondFor(firstBytes: Uint8Array, liveOptions: LiveOptions): nu
   return fromOptions;
 }
 
+
 /** Whether more bytes are needed to know the format: a WAV header (or its start) not yet complete. */
 function headerIncomplete(bytes: Uint8Array): boolean {
   const wave = isRiffWave(bytes);
@@ -80,13 +93,40 @@ function headerIncomplete(bytes: Uint8Array): boolean {
   return wave && readWavHeader(bytes) === undefined;
 }
 
-/** Sends every chunk of `source` through `sink`; see {@link SendFromOptions}. */
+/**
+ * Sends every chunk of `source` through `sink`; see {@link SendFromOptions}. Both faces' `sendFrom()`.
+ *
+ * @example
+ * ```ts
+ * await sendFrom(createReadStream("call.raw"), { pace: "realtime" }, { liveOptions, send: (chunk) => client.send(chunk) });
+ * ```
+ */
 export async function sendFrom(
   source: AudioSource,
   options: SendFromOptions,
   sink: AudioSink,
 ): Promise<void> {
-  const { pace = "none", signal, clock } = options;
+  const { pace = "none", clock } = options;
+  const ended = sink.ended;
+  if (ended?.aborted) throw ended.reason;
+  const signal =
+    ended === undefined || options.signal === undefined
+      ? (options.signal ?? ended)
+      : AbortSignal.any([options.signal, ended]);
+  try {
+    await pump(source, { pace, signal, clock }, sink);
+  } catch (error) {
+    // The stream ended: the face's own error (a StateError whose cause closed the stream).
+    if (ended?.aborted && !options.signal?.aborted) throw ended.reason;
+    throw error;
+  }
+}
+
+async function pump(
+  source: AudioSource,
+  { pace, signal, clock }: { pace: string; signal: AbortSignal | undefined; clock: Clock | undefined },
+  sink: AudioSink,
+): Promise<void> {
   if (pace !== "realtime" && pace !== "none") {
     throw new OptionsError([
       { option: "pace", message: `must be "realtime" or "none", not ${JSON.stringify(pace)}` },
@@ -105,7 +145,7 @@ export async function sendFrom(
     await sink.send(chunk, signal);
   };
   const startPacing = async (): Promise<void> => {
-    const first = probe.length === 1 ? (probe[0] as Uint8Array) : Buffer.concat(probe);
+    const first = concatBytes(probe);
     pacer = new RealtimePacer({
       bytesPerSecond: bytesPerSecondFor(first, sink.liveOptions),
       ...(clock === undefined ? {} : { clock }),
@@ -128,7 +168,7 @@ export async function sendFrom(
         probe.push(frame);
         probeBytes += frame.byteLength;
         // Wait for the whole header of a WAV source (it may span chunks); anything else is raw audio.
-        if (probeBytes < MAX_HEADER_PROBE_BYTES && headerIncomplete(Buffer.concat(probe))) continue;
+        if (probeBytes < MAX_HEADER_PROBE_BYTES && headerIncomplete(concatBytes(probe))) continue;
         await startPacing();
         continue;
       }

@@ -3,7 +3,7 @@
  * replayed byte; adding the replay offset puts its messages on the original stream's timeline,
  * so the user sees one continuous stream.
  */
-import type { ServerMessage } from "@earshot/core";
+import type { ServerMessage } from "../messages.ts";
 
 /**
  * `message` with every audio timestamp shifted by `offsetSeconds`: a `Results` message's

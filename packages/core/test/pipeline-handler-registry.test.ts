@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { HandlerRegistry, type LiveTranscriptionEvent } from "../src/index.ts";
+import type { LiveTranscriptionEvent } from "../src/index.ts";
+import { HandlerRegistry } from "../src/internal.ts";
+
+type Events = { open: [info: { requestId: string }] };
 
 const open = { requestId: "r-1" };
 
 describe("HandlerRegistry", () => {
   it("calls handlers in registration order; once-handlers only once", () => {
     const calls: string[] = [];
-    const handlers = new HandlerRegistry(() => {});
+    const handlers = new HandlerRegistry<Events>(() => {});
     handlers.add("open", () => calls.push("a"), false);
     handlers.add("open", () => calls.push("once"), true);
     handlers.add("open", () => calls.push("b"), false);
@@ -19,7 +22,7 @@ describe("HandlerRegistry", () => {
   it("off removes the most recent registration of that handler only", () => {
     const calls: number[] = [];
     const handler = () => calls.push(1);
-    const handlers = new HandlerRegistry(() => {});
+    const handlers = new HandlerRegistry<Events>(() => {});
     handlers.add("open", handler, false);
     handlers.add("open", handler, false);
     handlers.remove("open", handler);
@@ -32,7 +35,7 @@ describe("HandlerRegistry", () => {
   it("a handler that throws is reported and the others still run", () => {
     const reported: Array<[LiveTranscriptionEvent, unknown]> = [];
     const calls: string[] = [];
-    const handlers = new HandlerRegistry((event, thrown) => reported.push([event, thrown]));
+    const handlers = new HandlerRegistry<Events>((event, thrown) => reported.push([event, thrown]));
     const failure = new Error("boom");
     handlers.add(
       "open",
@@ -49,7 +52,7 @@ describe("HandlerRegistry", () => {
 
   it("handlers added while emitting take effect from the next event", () => {
     const calls: string[] = [];
-    const handlers = new HandlerRegistry(() => {});
+    const handlers = new HandlerRegistry<Events>(() => {});
     handlers.add(
       "open",
       () => {

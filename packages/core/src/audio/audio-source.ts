@@ -2,8 +2,10 @@
  * Reading audio from whatever the caller holds: a Node `Readable`, a Web `ReadableStream`, or
  * any (async) iterable of byte chunks — one abortable async iterator over them.
  */
-import { AbortedError, type AudioChunk, isEarshotError } from "@earshot/core";
+
 import { abortable as abortableWait, isAbortError } from "abort-controller-x";
+import { AbortedError, isEarshotError } from "../errors.ts";
+import type { AudioChunk } from "../frames.ts";
 
 /** A Web `ReadableStream` as far as reading bytes goes (Node's and the DOM's both fit). */
 export interface ReadableStreamLike<T = AudioChunk> {

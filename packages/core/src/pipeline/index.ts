@@ -1,0 +1,11 @@
+/** The client pipeline both faces deliver their events through. */
+
+export {
+  EventPipeline,
+  type PipelineEvents,
+  type PipelineHandler,
+  type QueuedEvent,
+} from "./event-pipeline.ts";
+export { type EventArgsMap, HandlerRegistry } from "./handler-registry.ts";
+export { deliverSessionEvents, type SessionEventHooks } from "./session-events.ts";
+export { warnLater } from "./warn.ts";

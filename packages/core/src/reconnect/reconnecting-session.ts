@@ -1,0 +1,369 @@
+/**
+ * The reconnecting session both faces run (the async client in its own thread, the threaded
+ * client on its engine): one stream over one or more `LiveSession`s. After a retryable drop it
+ * waits (backoff with full jitter), opens a new connection with the same options, sends again
+ * the audio no final result has covered (`ReplayBuffer`) and shifts the new connection's
+ * timestamps onto the stream's timeline. Without the `reconnect` option it is one `LiveSession`
+ * plus the stream's diagnostics.
+ */
+import { execute } from "abort-controller-x";
+import { audioBytesPerSecond } from "../audio/rate.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import { channelSink } from "../diagnostics.ts";
+import { AbortedError, CallbackError, type EarshotError, OptionsError } from "../errors.ts";
+import { type AudioChunk, configureFrame, finalizeFrame, KEEP_ALIVE_FRAME, toAudioFrame } from "../frames.ts";
+import type { MetadataMessage, ServerMessage } from "../messages.ts";
+import { type LiveOptions, resolveClientOptions } from "../options.ts";
+import { HandlerRegistry } from "../pipeline/handler-registry.ts";
+import { warnLater } from "../pipeline/warn.ts";
+import { DEFAULT_REPLAY_MAX_BYTES, ReplayBuffer } from "../replay.ts";
+import type { MessageInfo, SessionState } from "../session/types.ts";
+import { type CloseReport, LiveSession } from "../session.ts";
+import {
+  AttemptBudget,
+  backoffDelay,
+  isReconnectable,
+  type ReconnectPolicy,
+  resolveReconnectPolicy,
+} from "./policy.ts";
+import { StreamTelemetry } from "./stream-telemetry.ts";
+import { rebaseTimestamps } from "./timestamp-rebase.ts";
+import type {
+  ReconnectedInfo,
+  ReconnectingInfo,
+  ReconnectingSessionEventMap,
+  ReconnectingSessionInit,
+} from "./types.ts";
+
+let streams = 0;
+
+/**
+ * One stream that survives retryable drops. Same methods as `LiveSession`; `open` and `close`
+ * fire once each for the whole stream, `reconnecting` and `reconnected` in between.
+ *
+ * @example
+ * ```ts
+ * const stream = new ReconnectingSession({ options: { encoding: "linear16", sample_rate: 16000 }, client: { reconnect: true } });
+ * stream.on("reconnected", (info) => console.log("back after", info.downtimeMs, "ms"));
+ * await stream.connect();
+ * ```
+ */
+export class ReconnectingSession {
+  readonly #options: LiveOptions;
+  readonly #client: ReturnType<typeof resolveClientOptions>;
+  readonly #policy: ReconnectPolicy | undefined;
+  readonly #budget: AttemptBudget | undefined;
+  readonly #replay: ReplayBuffer | undefined;
+  readonly #telemetry: StreamTelemetry;
+  readonly #clock: Clock;
+  readonly #listeners: HandlerRegistry<ReconnectingSessionEventMap>;
+  readonly #lifetime = new AbortController();
+  #session: LiveSession;
+  #opened = false;
+  #ending = false;
+  #reconnects = 0;
+  #backoff: Promise<void> | undefined;
+  #outage: { readonly error: EarshotError; readonly since: number; attempt: number } | undefined;
+  #report: CloseReport | undefined;
+  #lastReconnect: ReconnectedInfo | undefined;
+
+  /**
+   * @throws OptionsError for live options that cannot work, and, with `reconnect`, for audio
+   *   that cannot be replayed (no fixed byte rate, or `multichannel`).
+   */
+  constructor(init: ReconnectingSessionInit) {
+    const { reconnect, ...client } = init.client ?? {};
+    this.#options = init.options;
+    this.#client = resolveClientOptions(client);
+    this.#clock = init.clock ?? systemClock;
+    this.#policy = resolveReconnectPolicy(init.reconnect ?? reconnect);
+    if (this.#policy !== undefined) {
+      this.#budget = new AttemptBudget(this.#policy);
+      this.#replay = replayBufferFor(init.options, this.#policy, this.#client.maxPendingBytes);
+    }
+    this.#telemetry = new StreamTelemetry({
+      sink: init.diagnostics ?? channelSink,
+      clock: this.#clock,
+      streamId: init.streamId ?? `stream-${++streams}`,
+      bytesPerSecond: audioBytesPerSecond(init.options as { encoding?: string; sample_rate?: number }),
+    });
+    this.#listeners = new HandlerRegistry<ReconnectingSessionEventMap>((event, thrown) => {
+      const error = new CallbackError(String(event), { cause: thrown });
+      if (event !== "listenerError" && this.#listeners.count("listenerError") > 0)
+        this.#listeners.emit("listenerError", error);
+      else warnLater(error);
+    });
+    this.#session = this.#newSession();
+  }
+
+  /** `"connecting"` also while a replacement connection waits out its backoff. */
+  get state(): SessionState {
+    if (this.#report !== undefined) return "closed";
+    const state = this.#session.state;
+    return state === "idle" && this.#opened ? "connecting" : state;
+  }
+
+  get requestId(): string | undefined {
+    return this.#session.requestId;
+  }
+
+  get url(): string {
+    return this.#session.url;
+  }
+
+  get bufferedBytes(): number {
+    return this.#session.bufferedBytes;
+  }
+
+  get closeReport(): CloseReport | undefined {
+    return this.#report;
+  }
+
+  /** How many times the stream has reconnected. */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  /** What the latest reconnect did (the latest `reconnected` payload). */
+  get lastReconnect(): ReconnectedInfo | undefined {
+    return this.#lastReconnect;
+  }
+
+  /** Audio bytes sent on the stream (replays not counted). */
+  get bytesSent(): number {
+    return this.#telemetry.bytesSent;
+  }
+
+  /**
+   * Opens the first connection. `signal` bounds connecting only (an abort after open does not
+   * end the stream: call `abort()`). Rejects with the first connection's error; drops before the
+   * first open are never retried.
+   */
+  async connect(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = opts;
+    this.#telemetry.connecting(this.url, 0);
+    if (signal === undefined) return this.#session.connect();
+    const connecting = new AbortController();
+    const onAbort = (): void => connecting.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      await this.#session.connect({ signal: connecting.signal });
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Queues audio (see `LiveSession.send`) and keeps it for replay until a final covers it. */
+  send(chunk: AudioChunk): boolean {
+    const frame = toAudioFrame(chunk);
+    if (frame === undefined) return this.#session.send(chunk);
+    const below = this.#session.send(frame);
+    this.#replay?.record(frame);
+    this.#telemetry.audioSent(frame.byteLength);
+    return below;
+  }
+
+  /** Queues a control frame encoded by `frames.ts` (KeepAlive, Finalize, Configure). */
+  sendControl(frame: string): void {
+    this.#session.sendControl(frame);
+    if (frame.startsWith('{"type":"Finalize"')) this.#telemetry.finalizeSent();
+  }
+
+  keepAlive(): void {
+    this.sendControl(KEEP_ALIVE_FRAME);
+  }
+
+  finalize(channel?: number): void {
+    this.sendControl(finalizeFrame(channel));
+  }
+
+  configure(features: Record<string, unknown>): void {
+    this.sendControl(configureFrame(features));
+  }
+
+  /** Resolves when the send buffer is below its high-water mark, across reconnects. */
+  async drained(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    for (;;) {
+      const session = this.#session;
+      try {
+        await session.drained(opts);
+        return;
+      } catch (error) {
+        // The connection dropped and a new one took over: its pre-open queue is what counts now.
+        if (this.#session === session || error instanceof AbortedError) throw error;
+      }
+    }
+  }
+
+  /** Ends the stream (see `LiveSession.finish`); a connection in backoff connects first. Drops after it are not retried. */
+  async finish(
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<MetadataMessage | undefined> {
+    this.#ending = true;
+    if (this.#backoff !== undefined) await this.#backoff;
+    return this.#session.finish(opts);
+  }
+
+  /** Closes now; the close report carries an `AbortedError` whose `cause` is `reason`. */
+  abort(reason?: unknown): void {
+    this.#ending = true;
+    this.#lifetime.abort(reason);
+    this.#session.abort(reason);
+  }
+
+  on<E extends keyof ReconnectingSessionEventMap>(
+    event: E,
+    listener: (...args: ReconnectingSessionEventMap[E]) => void,
+  ): this {
+    this.#listeners.add(event, listener, false);
+    return this;
+  }
+
+  off<E extends keyof ReconnectingSessionEventMap>(
+    event: E,
+    listener: (...args: ReconnectingSessionEventMap[E]) => void,
+  ): this {
+    this.#listeners.remove(event, listener);
+    return this;
+  }
+
+  /** A connection (not yet connecting) feeding this stream, with the replay queued first. */
+  #newSession(): LiveSession {
+    const session = new LiveSession({ options: this.#options, client: this.#client, clock: this.#clock });
+    const pending = this.#replay?.pending();
+    const offset = pending?.offsetSeconds ?? 0;
+    for (const chunk of pending?.chunks ?? []) session.send(chunk);
+    session.on("open", ({ requestId }) =>
+      this.#sessionOpened(requestId, pending?.bytes ?? 0, offset, pending?.lostSeconds ?? 0),
+    );
+    session.on("message", (message, info) => this.#deliver(rebaseTimestamps(message, offset), info));
+    session.on("close", (report) => this.#sessionClosed(report));
+    return session;
+  }
+
+  #sessionOpened(
+    requestId: string | undefined,
+    replayedBytes: number,
+    offsetSeconds: number,
+    lostSeconds: number,
+  ): void {
+    this.#budget?.opened();
+    this.#telemetry.opened(requestId);
+    const outage = this.#outage;
+    this.#outage = undefined;
+    if (!this.#opened) {
+      this.#opened = true;
+      this.#listeners.emit("open", { requestId });
+      return;
+    }
+    if (outage === undefined) return;
+    this.#reconnects++;
+    const info: ReconnectedInfo = {
+      reconnects: this.#reconnects,
+      attempt: outage.attempt,
+      error: outage.error,
+      downtimeMs: this.#clock.now() - outage.since,
+      replayedBytes,
+      offsetSeconds,
+      lostSeconds,
+      requestId,
+    };
+    this.#telemetry.publish("reconnected", {
+      attempt: info.attempt,
+      downtimeMs: info.downtimeMs,
+      replayedBytes,
+      offsetSeconds,
+      lostSeconds,
+    });
+    this.#lastReconnect = info;
+    this.#listeners.emit("reconnected", info);
+  }
+
+  #deliver(message: ServerMessage, info: MessageInfo): void {
+    if (this.#replay !== undefined && message.type === "Results" && message.is_final) {
+      this.#replay.acknowledge(message.start + message.duration);
+    }
+    this.#telemetry.received(message, info.receivedAt);
+    this.#listeners.emit("message", message, info);
+  }
+
+  #sessionClosed(report: CloseReport): void {
+    const attempt = this.#retryAttempt(report);
+    if (attempt === 0) {
+      this.#closed(report);
+      return;
+    }
+    const error = report.error as EarshotError;
+    this.#outage ??= { error, since: this.#clock.now(), attempt };
+    this.#outage.attempt = attempt;
+    const delayMs = backoffDelay(this.#policy as ReconnectPolicy, attempt);
+    this.#telemetry.publish("reconnecting", { attempt, delayMs, code: error.code, message: error.message });
+    const next = this.#newSession();
+    this.#session = next;
+    this.#backoff = this.#connectAfter(next, delayMs, attempt);
+    this.#listeners.emit("reconnecting", { attempt, delayMs, error } satisfies ReconnectingInfo);
+  }
+
+  /** The attempt number a retry would be, or 0 when this close ends the stream. */
+  #retryAttempt(report: CloseReport): number {
+    const policy = this.#policy;
+    if (policy === undefined || !this.#opened || this.#ending) return 0;
+    if (!isReconnectable(report.error, this.#replay?.pending().bytes ?? 0, policy)) return 0;
+    return this.#budget?.take() ?? 0;
+  }
+
+  async #connectAfter(session: LiveSession, delayMs: number, attempt: number): Promise<void> {
+    const clock = this.#policy?.clock ?? this.#clock;
+    try {
+      await execute<void>(this.#lifetime.signal, (resolve) => {
+        const handle = clock.setTimeout(() => resolve(), delayMs);
+        return () => clock.clearTimeout(handle);
+      });
+    } catch {
+      // abort() cancelled the wait; it aborted the waiting session too, which closes the stream.
+      return;
+    } finally {
+      if (this.#session === session) this.#backoff = undefined;
+    }
+    this.#telemetry.connecting(session.url, attempt);
+    // A failure arrives as the session's close, which decides on the next attempt.
+    session.connect().catch(() => {});
+  }
+
+  #closed(report: CloseReport): void {
+    this.#report = report;
+    this.#telemetry.publish("close", {
+      code: report.code,
+      errorCode: report.error?.code,
+      bytesSent: this.#telemetry.bytesSent,
+      reconnects: this.#reconnects,
+    });
+    this.#listeners.emit("close", report);
+    this.#listeners.clear();
+  }
+}
+
+/**
+ * The replay buffer for a reconnecting stream. It holds at most half of `maxPendingBytes`, so
+ * the replay always fits in a new connection's pre-open backlog.
+ */
+function replayBufferFor(
+  options: LiveOptions,
+  policy: ReconnectPolicy,
+  maxPendingBytes: number,
+): ReplayBuffer {
+  if ((options as { multichannel?: unknown }).multichannel === true) {
+    throw new OptionsError([
+      {
+        option: "reconnect",
+        message:
+          "reconnecting is not supported with multichannel: each channel acknowledges its audio separately.",
+      },
+    ]);
+  }
+  return ReplayBuffer.forOptions(options, {
+    maxBytes: Math.min(DEFAULT_REPLAY_MAX_BYTES, Math.floor(maxPendingBytes / 2)),
+    ...(policy.replayMaxSeconds === undefined ? {} : { maxSeconds: policy.replayMaxSeconds }),
+  });
+}

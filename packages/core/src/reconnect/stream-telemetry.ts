@@ -1,0 +1,116 @@
+/**
+ * What latency needs, measured where every frame and result passes (the reconnecting session,
+ * which both faces run): bytes and stream time of each audio frame when sent, each result's
+ * arrival, audio end → final latency and the Finalize round trip. Published through a
+ * {@link DiagnosticsSink}, so the threaded engine can forward it to the application's thread.
+ */
+import type { Clock } from "../clock.ts";
+import type { ClientDiagnosticName, ClientDiagnostics, DiagnosticsSink } from "../diagnostics.ts";
+import type { ServerMessage } from "../messages.ts";
+
+/** Sent audio frames remembered for the latency of the finals that will cover them. */
+const MAX_TRACKED_FRAMES = 4096;
+
+type Payload<N extends ClientDiagnosticName> = Omit<ClientDiagnostics[N], "streamId" | "at">;
+
+export class StreamTelemetry {
+  readonly #sink: DiagnosticsSink;
+  readonly #clock: Clock;
+  readonly #streamId: string;
+  readonly #bytesPerSecond: number | undefined;
+  /** (stream seconds at the frame's end, when it was sent), oldest first. */
+  #frames: Array<readonly [number, number]> = [];
+  #bytesSent = 0;
+  #firstOpenAt: number | undefined;
+  #connectAt = 0;
+  #finalizeAt: number | undefined;
+
+  constructor(init: {
+    sink: DiagnosticsSink;
+    clock: Clock;
+    streamId: string;
+    bytesPerSecond: number | undefined;
+  }) {
+    this.#sink = init.sink;
+    this.#clock = init.clock;
+    this.#streamId = init.streamId;
+    this.#bytesPerSecond = init.bytesPerSecond;
+  }
+
+  /** Audio bytes handed to connections so far (replays not counted twice). */
+  get bytesSent(): number {
+    return this.#bytesSent;
+  }
+
+  connecting(url: string, attempt: number): void {
+    this.#connectAt = this.#clock.now();
+    this.#publish("connect", { url, attempt });
+  }
+
+  opened(requestId: string | undefined): void {
+    const now = this.#clock.now();
+    this.#firstOpenAt ??= now;
+    this.#publish("open", { requestId, connectMs: now - this.#connectAt });
+  }
+
+  audioSent(bytes: number): void {
+    this.#bytesSent += bytes;
+    const rate = this.#bytesPerSecond;
+    const streamSeconds = rate === undefined ? undefined : this.#bytesSent / rate;
+    if (streamSeconds !== undefined && this.#sink.wanted("finalLatency")) {
+      if (this.#frames.length >= MAX_TRACKED_FRAMES) this.#frames.shift();
+      this.#frames.push([streamSeconds, this.#clock.now()]);
+    }
+    this.#publish("audio", { bytes, totalBytes: this.#bytesSent, streamSeconds });
+  }
+
+  finalizeSent(): void {
+    this.#finalizeAt ??= this.#clock.now();
+  }
+
+  /** A message arrived, its timestamps already on the stream's timeline. */
+  received(message: ServerMessage, receivedAt: number): void {
+    const results = message.type === "Results" ? message : undefined;
+    const audioEnd = results === undefined ? undefined : results.start + results.duration;
+    this.#publish("result", {
+      type: message.type,
+      isFinal: results?.is_final === true,
+      fromFinalize: results?.from_finalize === true,
+      audioEndSeconds: audioEnd,
+      sinceOpenMs: receivedAt - (this.#firstOpenAt ?? receivedAt),
+    });
+    if (results?.from_finalize === true && this.#finalizeAt !== undefined) {
+      this.#publish("finalize", { roundTripMs: receivedAt - this.#finalizeAt });
+      this.#finalizeAt = undefined;
+    }
+    if (results?.is_final === true && audioEnd !== undefined) this.#finalArrived(audioEnd, receivedAt);
+  }
+
+  /** Publishes a payload (with the stream id and time added) if anyone listens. */
+  publish<N extends ClientDiagnosticName>(name: N, payload: Payload<N>): void {
+    this.#publish(name, payload);
+  }
+
+  #finalArrived(audioEnd: number, receivedAt: number): void {
+    // The first frame whose end reaches the final's end is the audio the final waited for.
+    let index = 0;
+    while (
+      index < this.#frames.length &&
+      (this.#frames[index] as readonly [number, number])[0] < audioEnd - 1e-6
+    )
+      index++;
+    const frame = this.#frames[index];
+    if (frame === undefined) return;
+    this.#frames = this.#frames.slice(index);
+    this.#publish("finalLatency", { audioEndSeconds: audioEnd, latencyMs: receivedAt - frame[1] });
+  }
+
+  #publish<N extends ClientDiagnosticName>(name: N, payload: Payload<N>): void {
+    if (!this.#sink.wanted(name)) return;
+    this.#sink.publish(name, {
+      streamId: this.#streamId,
+      at: this.#clock.now(),
+      ...payload,
+    } as ClientDiagnostics[N]);
+  }
+}
