@@ -25,7 +25,8 @@ function speechEnds() {
   let lastSpeechEnd = -1;
   for (let start = 0; start < samples.length; start += window) {
     let peak = 0;
-    for (let i = start; i < Math.min(start + window, samples.length); i++) peak = Math.max(peak, Math.abs(samples[i]));
+    for (let i = start; i < Math.min(start + window, samples.length); i++)
+      peak = Math.max(peak, Math.abs(samples[i]));
     if (peak < 500) continue;
     if (lastSpeechEnd >= 0 && start / rate - lastSpeechEnd >= 1) ends.push(lastSpeechEnd);
     lastSpeechEnd = (start + window) / rate;
@@ -66,10 +67,14 @@ try {
     latency[message.event].push(at - (t0 + end * 1000));
   }
   const turns = arrivals.filter(({ message }) => message.event === "EndOfTurn");
-  console.log(`sentences (speech ends found in the audio): ${ends.length}; EndOfTurn received: ${turns.length}`);
+  console.log(
+    `sentences (speech ends found in the audio): ${ends.length}; EndOfTurn received: ${turns.length}`,
+  );
   for (const [event, values] of Object.entries(latency)) {
     const shown = values.map((ms) => ms.toFixed(0)).join(", ");
-    console.log(`end of speech → ${event}: median ${median(values).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (${shown})`);
+    console.log(
+      `end of speech → ${event}: median ${median(values).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (${shown})`,
+    );
   }
 } finally {
   await server.close();
