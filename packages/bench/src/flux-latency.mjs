@@ -41,6 +41,12 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const ends = speechEnds();
 const server = await startServer({ engine: pocketsphinxEngine() });
 try {
+  // A first stream waits for the decoder's warm-up; the figures are those of a warm server.
+  const warm = new WebSocket(`${server.url}/v1/listen`);
+  await once(warm, "open");
+  warm.send(wav.subarray(0, header.dataOffset + rate * 2));
+  warm.send('{"type":"CloseStream"}');
+  await once(warm, "close");
   const ws = new WebSocket(`${server.url}/v2/listen?model=flux-general-en&eager_eot_threshold=0.5`);
   await once(ws, "open");
   const arrivals = [];
