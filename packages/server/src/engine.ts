@@ -40,6 +40,11 @@ export interface EngineStream {
   write(samples: Int16Array): void;
   /** Ends the current utterance; every resulting event is emitted before the promise resolves. */
   flush(reason: "finalize" | "close"): Promise<void>;
+  /**
+   * Resolves once every event of the audio written so far has been emitted, without ending the
+   * utterance. Engines that emit synchronously from `write()` need not implement it.
+   */
+  sync?(): Promise<void>;
   /** Releases resources; no events after. */
   close(): void;
 }

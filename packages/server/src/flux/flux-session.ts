@@ -257,6 +257,12 @@ export class FluxServerSession {
 
   #onIdle(): void {
     if (!this.#open) return;
+    // Frames still being worked through are not client silence: the steps await the engine, so
+    // on a slow machine they can trail the frames' arrival by more than the timeout.
+    if (this.#work.size + this.#work.pending > 0) {
+      this.#armIdleTimer();
+      return;
+    }
     this.#open = false;
     void this.#closeAfterSending(CLOSE_INTERNAL_ERROR, NET_0001_REASON);
   }

@@ -111,6 +111,9 @@ export class TurnDetector {
       offset += take;
       if (this.#position === this.#nextStep) {
         this.#nextStep += this.#stepSamples;
+        // A step reports the words of the audio up to it: an engine that decodes elsewhere
+        // (pocketsphinx's worker threads) is waited for, so turns do not depend on its speed.
+        await this.#stream.sync?.();
         await this.#step();
       }
     }

@@ -139,13 +139,16 @@ export class DecoderThread {
     this.#post({ type: "audio", stream: this.#stream, samples }, samples);
   }
 
-  /** Ends the current utterance; resolves after its final event has been delivered. */
-  flush(): Promise<void> {
+  /**
+   * Ends the current utterance; resolves after its final event has been delivered. With
+   * `keepUtterance`, only waits until every event of the audio sent so far has been delivered.
+   */
+  flush(keepUtterance = false): Promise<void> {
     if (!this.#alive)
       return Promise.reject(this.#exitError ?? new Error("pocketsphinx decoder thread has exited"));
     const id = ++this.#flushId;
     const done = new Promise<void>((resolve, reject) => this.#flushes.set(id, { resolve, reject }));
-    this.#post({ type: "flush", stream: this.#stream, id });
+    this.#post({ type: "flush", stream: this.#stream, id, keepUtterance });
     return done;
   }
 

@@ -80,7 +80,8 @@ function serve(port: NonNullable<typeof parentPort>, data: DecoderWorkerData): v
         }
         break;
       case "flush":
-        if (message.stream === current) guarded(current, () => decoder.flush(emitFor(current)));
+        if (message.stream === current && message.keepUtterance !== true)
+          guarded(current, () => decoder.flush(emitFor(current)));
         post({ type: "flushed", stream: message.stream, id: message.id });
         break;
       case "end":

@@ -78,6 +78,13 @@ export class PocketsphinxStream implements EngineStream {
     if (failure) throw failure;
   }
 
+  async sync(): Promise<void> {
+    if (this.#closed) return;
+    const thread = await this.#lease;
+    if (!thread || this.#closed || this.#error) return;
+    await thread.flush(true);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

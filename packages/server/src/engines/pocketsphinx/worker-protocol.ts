@@ -22,7 +22,8 @@ export type ToDecoderWorker =
   | { readonly type: "warm"; readonly samples: Int16Array }
   | { readonly type: "begin"; readonly stream: number; readonly interim: boolean }
   | { readonly type: "audio"; readonly stream: number; readonly samples: Int16Array }
-  | { readonly type: "flush"; readonly stream: number; readonly id: number }
+  /** `keepUtterance`: only answer once what came before is decoded (a sync point), without ending the utterance. */
+  | { readonly type: "flush"; readonly stream: number; readonly id: number; readonly keepUtterance?: boolean }
   | { readonly type: "end"; readonly stream: number }
   /** Free the native decoder and exit. */
   | { readonly type: "close" };
