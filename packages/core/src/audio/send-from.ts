@@ -85,7 +85,6 @@ function bytesPerSecondFor(firstBytes: Uint8Array, liveOptions: LiveOptions): nu
   return fromOptions;
 }
 
-
 /** Whether more bytes are needed to know the format: a WAV header (or its start) not yet complete. */
 function headerIncomplete(bytes: Uint8Array): boolean {
   const wave = isRiffWave(bytes);
