@@ -83,7 +83,11 @@ function optionValue(parameter: ListenParameter, value: unknown): unknown {
 export function queryOptionsOf(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const parameter of LISTEN_QUERY_SCHEMA) {
-    const value = values[flagOf(parameter.name)];
+    const flag = flagOf(parameter.name);
+    // util.parseArgs reads `--no-delay` as the negation of a `--delay` flag, even though
+    // `no-delay` is the option defined: that is the flag itself, set.
+    const negated = flag.startsWith("no-") && values[flag.slice(3)] === false;
+    const value = values[flag] ?? (negated ? true : undefined);
     if (value !== undefined) options[parameter.name] = optionValue(parameter, value);
   }
   return options;
