@@ -4,8 +4,9 @@
  * parameter the CLI does not know straight through, because the API grows faster than tools.
  */
 import { parseArgs } from "node:util";
-import { isLoopbackHost, type LiveOptions } from "@earshot/core";
+import { isLoopbackHost, LISTEN_QUERY_SCHEMA, type LiveOptions } from "@earshot/core";
 import { engineNames } from "@earshot/server";
+import { parseExtra, queryFlags, queryOptionsOf } from "./query-flags.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Which client runs the stream. */
@@ -52,31 +53,8 @@ export interface ListenArgs {
 }
 
 const listenFlags = {
-  // LiveOptions
-  model: { type: "string" },
-  language: { type: "string" },
-  encoding: { type: "string" },
-  "sample-rate": { type: "string" },
-  channels: { type: "string" },
-  multichannel: { type: "boolean" },
-  "interim-results": { type: "boolean" },
-  punctuate: { type: "boolean" },
-  "smart-format": { type: "boolean" },
-  numerals: { type: "boolean" },
-  "profanity-filter": { type: "boolean" },
-  "filler-words": { type: "boolean" },
-  diarize: { type: "boolean" },
-  endpointing: { type: "string" },
-  "utterance-end-ms": { type: "string" },
-  "vad-events": { type: "boolean" },
-  "no-delay": { type: "boolean" },
-  keyterm: { type: "string", multiple: true },
-  keywords: { type: "string", multiple: true },
-  redact: { type: "string", multiple: true },
-  search: { type: "string", multiple: true },
-  replace: { type: "string", multiple: true },
-  tag: { type: "string", multiple: true },
-  extra: { type: "string", multiple: true },
+  // One flag per /v1/listen query parameter, from core's schema.
+  ...(queryFlags as Record<string, { type: "string" | "boolean"; multiple?: boolean }>),
   // input, output, transport
   mic: { type: "boolean" },
   "mic-command": { type: "string" },
@@ -97,33 +75,8 @@ const listenFlags = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Kebab-case boolean flags that are query parameters, with their snake_case names. */
-const booleanParams = [
-  "multichannel",
-  "interim-results",
-  "punctuate",
-  "smart-format",
-  "numerals",
-  "profanity-filter",
-  "filler-words",
-  "diarize",
-  "vad-events",
-  "no-delay",
-] as const;
-
-/** Repeatable string flags that become repeated query keys. */
-const listParams = ["keyterm", "keywords", "search", "replace", "tag"] as const;
-
 function snake(flag: string): string {
   return flag.replaceAll("-", "_");
-}
-
-function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
-    throw new UsageError(`--${flag} must be a positive integer, got '${text}'`);
-  }
-  return value;
 }
 
 /**
@@ -167,7 +120,11 @@ export function extractPassThrough(argv: readonly string[]): {
 }
 
 /** Parameters that are lists even when given once (they become repeated query keys). */
-const listKeys = new Set(["keyterm", "keywords", "search", "replace", "tag", "redact"]);
+const listKeys = new Set<string>(
+  LISTEN_QUERY_SCHEMA.filter((parameter) => parameter.type.endsWith("list")).map(
+    (parameter) => parameter.name,
+  ),
+);
 
 /** `"true"` → true, `"42"` → 42 (no leading zeros, which a number would lose), else the text. */
 function scalar(text: string): string | number | boolean {
@@ -188,30 +145,6 @@ function typedPassThrough(passThrough: Record<string, string[]>): Record<string,
     else typed[key] = values.length === 1 ? scalar(values[0] as string) : values.map(scalar);
   }
   return typed;
-}
-
-function parseEndpointing(text: string): number | false {
-  if (text === "false") return false;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
-    throw new UsageError(`--endpointing must be milliseconds of silence or 'false', got '${text}'`);
-  }
-  return value;
-}
-
-function parseExtra(pairs: readonly string[]): Record<string, string> {
-  const extra: Record<string, string> = {};
-  for (const pair of pairs) {
-    const colon = pair.indexOf(":");
-    if (colon <= 0) throw new UsageError(`--extra must be key:value, got '${pair}'`);
-    extra[pair.slice(0, colon)] = pair.slice(colon + 1);
-  }
-  return extra;
-}
-
-function parseRedact(values: readonly string[]): boolean | string[] {
-  if (values.length === 1 && (values[0] === "true" || values[0] === "false")) return values[0] === "true";
-  return [...values];
 }
 
 /**
@@ -240,27 +173,14 @@ export function parseListenArgs(argv: readonly string[]): ListenArgs {
   }
   const { values, positionals } = parsed;
 
-  const options: Record<string, unknown> = typedPassThrough(passThrough);
-  if (values.model !== undefined) options.model = values.model;
-  if (values.language !== undefined) options.language = values.language;
-  if (values.encoding !== undefined) options.encoding = values.encoding;
-  if (values["sample-rate"] !== undefined)
-    options.sample_rate = positiveInteger("sample-rate", values["sample-rate"]);
-  if (values.channels !== undefined) options.channels = positiveInteger("channels", values.channels);
-  if (values.endpointing !== undefined) options.endpointing = parseEndpointing(values.endpointing);
-  if (values["utterance-end-ms"] !== undefined)
-    options.utterance_end_ms = positiveInteger("utterance-end-ms", values["utterance-end-ms"]);
-  for (const flag of booleanParams) {
-    const value = values[flag];
-    if (value !== undefined) options[snake(flag)] = value;
-  }
-  for (const flag of listParams) {
-    const value = values[flag];
-    if (value !== undefined) options[flag] = [...value];
-  }
-  if (values.redact !== undefined) options.redact = parseRedact(values.redact);
-  if (values.extra !== undefined) {
-    options.extra = { ...(options.extra as Record<string, string> | undefined), ...parseExtra(values.extra) };
+  const typed = typedPassThrough(passThrough);
+  const flagged = queryOptionsOf(values);
+  const options: Record<string, unknown> = { ...typed, ...flagged };
+  if (typed.extra !== undefined && flagged.extra !== undefined) {
+    options.extra = {
+      ...(typed.extra as Record<string, string>),
+      ...(flagged.extra as Record<string, string>),
+    };
   }
 
   if (values.threaded && values.async) throw new UsageError("choose one of --threaded and --async");

@@ -130,6 +130,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
   let renderer: Renderer | undefined;
   let facts: InputFacts | undefined;
   let subtitleFile: WriteStream | undefined;
+  let unsubscribeStats: (() => void) | undefined;
   const reported: unknown[] = [];
   let secrets: readonly string[] = io.env.DEEPGRAM_API_KEY ? [io.env.DEEPGRAM_API_KEY] : [];
   const stop = new StopSignals({
@@ -210,6 +211,12 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     const output = allOf(renderers);
     renderer = output;
     const stats = args.stats ? new StreamStats() : undefined;
+    unsubscribeStats = stats?.subscribe();
+    if (stats !== undefined && tty) {
+      stats.onChange = () => {
+        if (!stop.outputClosed) output.stats?.(formatLiveStats(stats.snapshot()));
+      };
+    }
     const finalizeWatch = new FinalizeWatch({
       timeoutMs: finalizeTimeoutMs,
       onTimeout: () => output.promotePending?.(),
@@ -223,13 +230,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
       { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, args.speed, format.durationSeconds) },
       {
         message: (message) => {
-          const now = performance.now();
-          const roundTrip = finalizeWatch.observe(message);
-          if (stats !== undefined) {
-            if (roundTrip !== undefined) stats.finalizeRoundTrip(roundTrip);
-            stats.received(message, now);
-            if (tty) output.stats?.(formatLiveStats(stats.snapshot()));
-          }
+          finalizeWatch.observe(message);
           if (!stop.outputClosed) output.message(message);
         },
         // Fatal errors also reject start/send/finish; the first one reported is the root cause.
@@ -255,7 +256,6 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
         format.bytesPerSecond !== undefined && audioBytes > 0
           ? audioBytes / format.bytesPerSecond
           : undefined;
-      stats?.audioSent(frame.length, positionSeconds, performance.now());
       if (positionSeconds !== undefined && !stop.outputClosed) {
         const elapsedSeconds = (performance.now() - started) / 1000;
         output.progress({
@@ -303,6 +303,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     if (error instanceof UsageError) return 2;
     return stop.exitCode ?? 1;
   } finally {
+    unsubscribeStats?.();
     stop.dispose();
     await connection?.close();
     if (subtitleFile !== undefined) await new Promise((resolve) => subtitleFile?.end(resolve));

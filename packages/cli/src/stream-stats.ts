@@ -3,7 +3,12 @@
  * first audio sent to the first interim result, how long after its audio was sent each final
  * arrives (audio end → final, p50/p95), the round trip of `Finalize`, reconnects, bytes sent.
  */
-import type { ServerMessage } from "@earshot/core";
+import diagnosticsChannel from "node:diagnostics_channel";
+import {
+  CLIENT_DIAGNOSTICS_CHANNELS,
+  type ClientDiagnosticName,
+  type ClientDiagnostics,
+} from "@earshot/core";
 
 /** A snapshot of the figures. */
 export interface StatsSnapshot {
@@ -23,46 +28,78 @@ export function percentile(sorted: readonly number[], p: number): number | undef
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-/** Collects what happened, with times in milliseconds from one clock. */
+type Diagnostic<N extends ClientDiagnosticName> = ClientDiagnostics[N];
+
+/**
+ * Collects the figures from the client diagnostics channels (`earshot:client:*`), which both
+ * faces publish on the application's thread. The first stream that connects after
+ * {@link StreamStats.subscribe} is the one measured.
+ */
 export class StreamStats {
+  #streamId: string | undefined;
   #firstAudioAt: number | undefined;
   #firstInterimMs: number | undefined;
-  /** Audio seconds sent so far, and when: [streamSeconds, at], in order. */
-  readonly #sent: [number, number][] = [];
   readonly #finalLatencies: number[] = [];
   #finalizeRoundTripMs: number | undefined;
   #reconnects = 0;
   #bytesSent = 0;
+  /** Called after each figure changes (the live status line). */
+  onChange: (() => void) | undefined;
 
-  /** `bytes` went out, taking the stream to `streamSeconds` of audio (undefined when unknown). */
-  audioSent(bytes: number, streamSeconds: number | undefined, at: number): void {
-    this.#firstAudioAt ??= at;
-    this.#bytesSent += bytes;
-    if (streamSeconds !== undefined) this.#sent.push([streamSeconds, at]);
-  }
-
-  /** A server message arrived. */
-  received(message: ServerMessage, at: number): void {
-    if (message.type !== "Results") return;
-    if (!message.is_final) {
-      if (this.#firstInterimMs === undefined && this.#firstAudioAt !== undefined) {
-        this.#firstInterimMs = at - this.#firstAudioAt;
-      }
-      return;
+  /**
+   * Starts listening; returns the function that stops.
+   *
+   * @example
+   * const stats = new StreamStats();
+   * const unsubscribe = stats.subscribe();
+   * try { await stream(); } finally { unsubscribe(); }
+   * console.log(stats.snapshot());
+   */
+  subscribe(): () => void {
+    const handlers: { [N in ClientDiagnosticName]?: (payload: Diagnostic<N>) => void } = {
+      connect: (payload) => {
+        this.#streamId ??= payload.streamId;
+      },
+      audio: (payload) => {
+        this.#firstAudioAt ??= payload.at;
+        this.#bytesSent = payload.totalBytes;
+      },
+      result: (payload) => {
+        if (payload.type !== "Results" || payload.isFinal || this.#firstInterimMs !== undefined) return;
+        if (this.#firstAudioAt !== undefined) this.#firstInterimMs = payload.at - this.#firstAudioAt;
+      },
+      finalLatency: (payload) => {
+        this.#finalLatencies.push(payload.latencyMs);
+      },
+      finalize: (payload) => {
+        this.#finalizeRoundTripMs ??= payload.roundTripMs;
+      },
+      reconnected: () => {
+        this.#reconnects++;
+      },
+      close: (payload) => {
+        this.#bytesSent = Math.max(this.#bytesSent, payload.bytesSent);
+        this.#reconnects = Math.max(this.#reconnects, payload.reconnects);
+      },
+    };
+    const subscriptions: [string, (message: unknown) => void][] = [];
+    for (const [name, handle] of Object.entries(handlers) as [
+      ClientDiagnosticName,
+      (payload: unknown) => void,
+    ][]) {
+      const listener = (message: unknown): void => {
+        const payload = message as { streamId: string };
+        if (this.#streamId === undefined && name !== "connect") return;
+        if (this.#streamId !== undefined && payload.streamId !== this.#streamId) return;
+        handle(message);
+        this.onChange?.();
+      };
+      diagnosticsChannel.subscribe(CLIENT_DIAGNOSTICS_CHANNELS[name], listener);
+      subscriptions.push([CLIENT_DIAGNOSTICS_CHANNELS[name], listener]);
     }
-    const end = message.start + message.duration;
-    const sentAt = this.#sentAt(end);
-    if (sentAt !== undefined && (message.channel.alternatives[0]?.transcript.trim() ?? "") !== "") {
-      this.#finalLatencies.push(Math.max(0, at - sentAt));
-    }
-  }
-
-  finalizeRoundTrip(ms: number): void {
-    this.#finalizeRoundTripMs = ms;
-  }
-
-  reconnected(): void {
-    this.#reconnects++;
+    return () => {
+      for (const [channel, listener] of subscriptions) diagnosticsChannel.unsubscribe(channel, listener);
+    };
   }
 
   snapshot(): StatsSnapshot {
@@ -76,13 +113,6 @@ export class StreamStats {
       reconnects: this.#reconnects,
       bytesSent: this.#bytesSent,
     };
-  }
-
-  /** When the audio up to `streamSeconds` had been sent (the first send that reached it). */
-  #sentAt(streamSeconds: number): number | undefined {
-    // Timestamps are rounded by the server: a hundredth of a second of slack.
-    for (const [seconds, at] of this.#sent) if (seconds + 0.01 >= streamSeconds) return at;
-    return this.#sent.at(-1)?.[1];
   }
 }
 

@@ -1,4 +1,44 @@
 /** The help texts: `earshot --help` and `earshot listen --help`. */
+import { LISTEN_QUERY_SCHEMA, type ListenParameter } from "@earshot/core";
+import { flagOf } from "./query-flags.ts";
+
+function flagHelp(parameter: ListenParameter): string {
+  const flag = `--${flagOf(parameter.name)}`;
+  switch (parameter.type) {
+    case "boolean":
+      return flag;
+    case "integer":
+      return `${flag} <n>`;
+    case "enum":
+      return `${flag} <${(parameter.values ?? []).join("|")}>`;
+    case "integer-or-false":
+      return `${flag} <ms|false>`;
+    case "boolean-or-enum-list":
+      return `${flag} <true|${(parameter.values ?? []).join("|")}>…`;
+    case "record":
+      return `${flag} <key:value>…`;
+    case "string-list":
+    case "enum-list":
+      return `${flag} <value>…`;
+    default:
+      return `${flag} <value>`;
+  }
+}
+
+/** Every query flag, wrapped at 92 columns (… marks the repeatable ones). */
+function queryFlagsHelp(): string {
+  const lines: string[] = [];
+  let line = " ";
+  for (const entry of LISTEN_QUERY_SCHEMA.map(flagHelp)) {
+    if (line.length + entry.length + 2 > 92) {
+      lines.push(line);
+      line = " ";
+    }
+    line += ` ${entry}`;
+  }
+  lines.push(line);
+  return `${lines.join("\n")}\n  (… may be repeated)`;
+}
 
 /** `earshot --help`. */
 export const mainUsage = `earshot — live captions from a file, URL, microphone or stdin
@@ -20,7 +60,7 @@ Examples:
 `;
 
 /** `earshot listen --help`. */
-export const listenUsage = `Usage: earshot listen <file | URL | -> [flags]
+export const listenUsage: string = `Usage: earshot listen <file | URL | -> [flags]
        earshot listen --mic [--mic-command "<cmd>"] [flags]
 
 Input
@@ -37,10 +77,16 @@ Pacing (files)
   --speed <x>             real time × x (implies --realtime), e.g. --speed 2
 
 Output
-  on a terminal           interim words rewritten in place, finals as lines, a progress bar
+  on a terminal           finals as lines; below them one status line: progress and the words
+                          in progress (settled ones plain, the still-changing tail dimmed)
   --json                  NDJSON of every server message (the default when stdout is not a terminal)
   --timestamps            show each final's time span
   --speakers              split finals into speaker turns (use with --diarize)
+  --srt FILE | --vtt FILE subtitles from the finals, written as they come (- for stdout)
+  --stats                 latency figures on stderr at the end (live in the status line on a
+                          terminal): time to first interim, audio end → final p50/p95,
+                          Finalize round trip, reconnects, bytes sent
+  NO_COLOR / FORCE_COLOR  turn the dimming off / on
 
 Connection
   --url <ws(s)://host>    any server that speaks /v1/listen (default: Deepgram with
@@ -48,17 +94,15 @@ Connection
   --engine <name>         the embedded server's engine: pocketsphinx (default) or scripted
                           (a fake that speaks a fixed script, for trying pipelines)
   --async | --threaded    which earshot client runs the stream (default --async)
+  --input-timeout <s>     for URL inputs: the longest wait for an answer or for more bytes
+                          (default 10)
   The API key is read from DEEPGRAM_API_KEY only, and never printed.
 
-Transcription options (Deepgram query parameters)
-  --model <name>  --language <tag>  --encoding <enc>  --sample-rate <hz>  --channels <n>
-  --multichannel  --interim-results  --punctuate  --smart-format  --numerals
-  --profanity-filter  --filler-words  --diarize  --vad-events  --no-delay
-  --endpointing <ms|false>  --utterance-end-ms <ms>
-  --keyterm <term>  --keywords <word:boost>  --search <term>  --replace <a:b>  --tag <tag>
-  --redact <true|pci|numbers|ssn…>  --extra <key:value>      (these may be repeated)
+Transcription options (every Deepgram /v1/listen query parameter, from core's schema)
+${queryFlagsHelp()}
   --x-<name> <value>      pass any other parameter through as <name>=<value> (repeatable)
   Boolean flags take --no-<flag> too. --interim-results is on by default on a terminal.
 
-Exit status: 0 done, 1 error, 2 bad usage, 130 stopped with Ctrl-C (after the last finals).
+Exit status: 0 done, 1 error, 2 bad usage, 128+n stopped by signal n after the last finals
+(130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), 141 the output pipe closed (| head).
 `;

@@ -1,6 +1,9 @@
 /** `earshot listen` flags → LiveOptions and run settings (no process, no socket). */
+import { LISTEN_QUERY_SCHEMA, type ListenParameter } from "@earshot/core";
 import { describe, expect, it } from "vitest";
 import { extractPassThrough, parseListenArgs } from "../src/args.ts";
+import { queryFlags } from "../src/query-flags.ts";
+import { listenUsage } from "../src/usage.ts";
 import { UsageError } from "../src/usage-error.ts";
 
 describe("parseListenArgs", () => {
@@ -171,6 +174,48 @@ describe("parseListenArgs", () => {
   it("--help needs no input", () => {
     expect(parseListenArgs(["--help"]).help).toBe(true);
   });
+});
+
+/** A value of the parameter's type, as typed on the command line and as it should parse. */
+function sample(parameter: ListenParameter): { argv: string[]; parsed: unknown } {
+  const flag = `--${parameter.name.replaceAll("_", "-")}`;
+  const first = parameter.values?.[0] ?? "x";
+  switch (parameter.type) {
+    case "boolean":
+      return { argv: [flag], parsed: true };
+    case "integer":
+      return { argv: [flag, "7"], parsed: 7 };
+    case "integer-or-false":
+      return { argv: [flag, "false"], parsed: false };
+    case "boolean-or-enum-list":
+      return { argv: [flag, first], parsed: [first] };
+    case "record":
+      return { argv: [flag, "k:v"], parsed: { k: "v" } };
+    case "string-list":
+    case "enum-list":
+      return { argv: [flag, first, flag, first], parsed: [first, first] };
+    default:
+      return { argv: [flag, first], parsed: first };
+  }
+}
+
+describe("query flags from core's schema", () => {
+  it("one flag per /v1/listen parameter, no more, no fewer", () => {
+    const fromSchema = LISTEN_QUERY_SCHEMA.map((parameter) => parameter.name.replaceAll("_", "-")).sort();
+    expect(Object.keys(queryFlags).sort()).toEqual(fromSchema);
+    // The ones the CLI used to miss.
+    for (const flag of ["dictation", "detect-entities", "mip-opt-out", "diarize-model"])
+      expect(fromSchema).toContain(flag);
+  });
+
+  it.each(LISTEN_QUERY_SCHEMA.map((parameter) => [parameter.name, parameter] as const))(
+    "--%s parses to its query parameter and is in the help",
+    (name, parameter) => {
+      const { argv, parsed } = sample(parameter);
+      expect(parseListenArgs(["a.wav", ...argv]).options[name]).toEqual(parsed);
+      expect(listenUsage).toContain(`--${name.replaceAll("_", "-")}`);
+    },
+  );
 });
 
 describe("extractPassThrough", () => {
