@@ -59,11 +59,11 @@ load.then(() => settle(${LOADED}), (error) => {
 `;
 
 /**
- * Running from TypeScript source (the repository's own tests, through the \`source\` export
+ * Running from TypeScript source (the repository's own tests, through the `source` export
  * condition), the engine is engine-worker.ts, loaded through tsx; built, it is engine-worker.js.
  */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const DEFAULT_ENGINE_WORKER_URL = new URL(\`./engine-worker.\${FROM_SOURCE ? "ts" : "js"}\`, import.meta.url);
+const DEFAULT_ENGINE_WORKER_URL = new URL(`./engine-worker.${FROM_SOURCE ? "ts" : "js"}`, import.meta.url);
 let engineWorkerUrl: URL = DEFAULT_ENGINE_WORKER_URL;
 
 /**

@@ -66,6 +66,7 @@ export class ReconnectingSession {
   #outage: { readonly error: EarshotError; readonly since: number; attempt: number } | undefined;
   #report: CloseReport | undefined;
   #lastReconnect: ReconnectedInfo | undefined;
+  #readingPaused = false;
 
   /**
    * @throws OptionsError for live options that cannot work, and, with `reconnect`, for audio
@@ -196,6 +197,26 @@ export class ReconnectingSession {
     }
   }
 
+  /**
+   * Stops reading the socket (see `LiveSession.pauseReading`); a replacement connection after a
+   * drop starts paused too, so a slow consumer is not flooded by the reconnect.
+   */
+  pauseReading(): void {
+    this.#readingPaused = true;
+    this.#session.pauseReading();
+  }
+
+  /** Reads from the socket again after {@link ReconnectingSession.pauseReading}. */
+  resumeReading(): void {
+    this.#readingPaused = false;
+    this.#session.resumeReading();
+  }
+
+  /** Whether {@link ReconnectingSession.pauseReading} is in effect. */
+  get readingPaused(): boolean {
+    return this.#readingPaused;
+  }
+
   /** Ends the stream (see `LiveSession.finish`); a connection in backoff connects first. Drops after it are not retried. */
   async finish(
     opts: { timeoutMs?: number; signal?: AbortSignal } = {},
@@ -231,6 +252,7 @@ export class ReconnectingSession {
   /** A connection (not yet connecting) feeding this stream, with the replay queued first. */
   #newSession(): LiveSession {
     const session = new LiveSession({ options: this.#options, client: this.#client, clock: this.#clock });
+    if (this.#readingPaused) session.pauseReading();
     const pending = this.#replay?.pending();
     const offset = pending?.offsetSeconds ?? 0;
     for (const chunk of pending?.chunks ?? []) session.send(chunk);
