@@ -127,8 +127,10 @@ describe("examples/speech-to-text/websocket", () => {
     "%s with the default pocketsphinx engine prints the recording's words",
     async (name) => {
       const result = await runExample(name, { EARSHOT_ENGINE: "pocketsphinx", REPLAY_SPEED: "4" }, 60_000);
-      expect(result.code).toBe(0);
-      expect(wordErrorRate(reference, wordsOf(result.stdout))).toBeLessThanOrEqual(0.1);
+      // What the example printed is the message on failure: a timeout or lost words show there.
+      const printed = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+      expect(result.code, printed).toBe(0);
+      expect(wordErrorRate(reference, wordsOf(result.stdout)), printed).toBeLessThanOrEqual(0.1);
     },
     70_000,
   );

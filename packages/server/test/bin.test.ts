@@ -44,7 +44,10 @@ describe("earshot-server executable", () => {
     const exited = once(child, "exit");
     child.kill("SIGTERM");
     expect(await exited).toEqual([0, null]);
-    expect(stderr()).toBe("");
+    // The one line on stderr says which engine answers (the offline recognizer by default).
+    expect(stderr()).toBe(
+      "earshot-server: engine pocketsphinx (offline recognition); --engine scripted for the scripted test engine\n",
+    );
   });
 
   it("exits 2 with usage on a bad argument", async () => {

@@ -48,12 +48,35 @@ describe("LiveClient bounds", () => {
     expect(log.names().at(-1)).toBe("close");
   });
 
-  it("a thread that leaves more than maxBufferedEvents untaken gets Error (SlowConsumerError) + Close", async () => {
-    server = await startServerThread({ faults: { flood: { count: 500 } } });
-    const client = new LiveClient({ url: server.url, maxBufferedEvents: 50 });
+  it("a blocked thread makes the engine stop reading the socket instead of failing: every message arrives afterwards", async () => {
+    // 3,000 Results (~0.5 kB each) against a limit of 1,000 untaken events: without the pause
+    // the backlog would pass the limit while the thread is blocked. The engine pauses at 500
+    // untaken; what it already read past that (one socket read, ~130 messages) stays far below
+    // the limit, and TCP holds the rest at the server until the thread takes its events.
+    server = await startServerThread({ faults: { flood: { count: 3_000 } } });
+    const client = new LiveClient({ url: server.url, maxBufferedEvents: 1_000 });
     const log = record(client);
     expect(client.start(PCM)).toBe(true);
-    // Blocked: the engine holds up to 50 events for this thread, then gives up on the stream.
+    const blockedUntil = Date.now() + 1_500;
+    while (Date.now() < blockedUntil) {
+      // busy, as a thread doing synchronous work would be
+    }
+    await waitFor(() => payloads(log.events, "Results").length === 3_000, "all 3,000 Results", {
+      timeoutMs: 15_000,
+    });
+    expect(payloads(log.events, "error")).toEqual([]);
+    expect(client.finish()).toBe(true);
+    expect(log.names().at(-1)).toBe("close");
+  });
+
+  it("a thread that leaves more than maxBufferedEvents untaken gets Error (SlowConsumerError) + Close", async () => {
+    server = await startServerThread({ faults: { flood: { count: 500 } } });
+    // A limit below one socket read's worth of messages: the engine pauses reading at 2 untaken,
+    // but the messages of the read in progress still arrive and pass the limit.
+    const client = new LiveClient({ url: server.url, maxBufferedEvents: 4 });
+    const log = record(client);
+    expect(client.start(PCM)).toBe(true);
+    // Blocked: the engine holds up to 4 events for this thread, then gives up on the stream.
     const blockedUntil = Date.now() + 1_000;
     while (Date.now() < blockedUntil) {
       // busy, as a thread doing synchronous work would be

@@ -4,13 +4,14 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { MessageChannel, Worker } from "node:worker_threads";
+import { MessageChannel, type Worker } from "node:worker_threads";
 import { WorkerExitedError } from "@earshot/core";
 import { type ServerThread, startServerThread } from "@earshot/server";
 import { waitFor } from "@earshot/testkit";
 import { engineStats, LiveClient } from "@earshot/threaded";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectNoEngineLeft, finalTranscripts, PCM, payloads, record, speech } from "./support/harness.ts";
+import { startSourceWorker } from "./support/source-worker.ts";
 
 let server: ServerThread | undefined;
 const userWorkers: Worker[] = [];
@@ -28,7 +29,7 @@ function fixture(name: string): URL {
 
 function hostEngine(): { port: MessageChannel["port1"]; worker: Worker } {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(fixture("engine-host.mjs"), {
+  const worker = startSourceWorker(fixture("engine-host.mjs"), {
     workerData: { port: port2 },
     transferList: [port2],
   });
@@ -79,7 +80,7 @@ describe("LiveClient embedding", () => {
 
   it("both clients work inside a worker thread, which then exits by itself", async () => {
     server = await startServerThread();
-    const worker = new Worker(fixture("client-in-worker.mjs"), { workerData: { url: server.url } });
+    const worker = startSourceWorker(fixture("client-in-worker.mjs"), { workerData: { url: server.url } });
     userWorkers.push(worker);
     const [report] = (await once(worker, "message")) as [
       { threaded: StreamSummary; asyncFace: { names: string[] } },
