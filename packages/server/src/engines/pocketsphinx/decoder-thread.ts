@@ -6,6 +6,7 @@
 import type { Worker } from "node:worker_threads";
 import { startPackageWorker } from "@earshot/core/workers";
 import type { EngineEvent } from "../../engine.ts";
+import { describeFailure, describeWorkerFile, workerLoadError } from "../../worker-load-error.ts";
 import { KOFFI_FIX, PocketsphinxUnavailableError } from "./errors.ts";
 import type { DecoderWorkerData, FromDecoderWorker, ToDecoderWorker } from "./worker-protocol.ts";
 
@@ -36,6 +37,10 @@ function unavailable(stage: "koffi" | "library" | "model", message: string, data
   }
 }
 
+/** The engine option naming the decoder's worker file, and where startServerThread takes it. */
+const WORKER_FILE_OPTION = "decoderWorkerFile";
+const WORKER_FILE_ELSEWHERE = "pocketsphinx.decoderWorkerFile with startServerThread";
+
 let liveThreads = 0;
 
 /** Decoder threads that have started and not yet exited (for leak checks). */
@@ -58,12 +63,16 @@ export class DecoderThread {
   readonly #exited: Promise<void>;
 
   constructor(data: DecoderWorkerData) {
-    this.#worker = startPackageWorker(
-      import.meta.url,
-      "decoder-worker",
-      { workerData: data },
-      data.workerFile,
-    );
+    try {
+      this.#worker = startPackageWorker(import.meta.url, "decoder-worker", { workerData: data }, data.workerFile);
+    } catch (error) {
+      throw workerLoadError(
+        `The pocketsphinx decoder thread could not start: ${describeFailure(error)}`,
+        WORKER_FILE_OPTION,
+        error,
+        WORKER_FILE_ELSEWHERE,
+      );
+    }
     liveThreads += 1;
     // Idle decoders must not keep a process alive; a leased one is referenced (see lease()).
     this.#worker.unref();
@@ -73,7 +82,10 @@ export class DecoderThread {
     });
     // Nobody may be awaiting `ready` when the worker dies later; that must not be unhandled.
     this.ready.catch(() => {});
+    // Until the worker's first message, its module may not have loaded at all.
+    let heardFrom = false;
     this.#worker.on("message", (message: FromDecoderWorker) => {
+      heardFrom = true;
       switch (message.type) {
         case "ready":
           settle?.resolve();
@@ -103,7 +115,16 @@ export class DecoderThread {
         liveThreads -= 1;
         this.#alive = false;
         const error = this.#exitError ?? new Error(`pocketsphinx decoder thread exited (code ${code})`);
-        settle?.reject(error);
+        settle?.reject(
+          heardFrom
+            ? error
+            : workerLoadError(
+                `The pocketsphinx decoder worker (${describeWorkerFile(data.workerFile, "decoder-worker")}) could not load: ${describeFailure(error)}`,
+                WORKER_FILE_OPTION,
+                error,
+                WORKER_FILE_ELSEWHERE,
+              ),
+        );
         for (const pending of this.#flushes.values()) pending.reject(error);
         this.#flushes.clear();
         this.#listener?.onError(error);
