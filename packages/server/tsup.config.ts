@@ -47,7 +47,9 @@ export default defineConfig(async () => {
     // Only inline-server-thread-worker.ts refers to it. The worker is bundled from source, its
     // imports (@earshot/core, ws, p-queue) as an installed copy would resolve them.
     define: {
-      __EARSHOT_INLINE_SERVER_THREAD_WORKER__: JSON.stringify(await inlinedWorker("src/server-thread-worker.ts")),
+      __EARSHOT_INLINE_SERVER_THREAD_WORKER__: JSON.stringify(
+        await inlinedWorker("src/server-thread-worker.ts"),
+      ),
     },
     dts: true,
     sourcemap: true,

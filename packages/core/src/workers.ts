@@ -11,4 +11,5 @@ export {
   toWorkerUrl,
   tsxRegisterUrl,
   type WorkerFile,
+  workerFileProblem,
 } from "./workers/start-package-worker.ts";

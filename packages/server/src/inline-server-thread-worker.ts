@@ -33,7 +33,9 @@ let cached: URL | undefined;
 export function inlineServerThreadWorker(): URL {
   if (cached !== undefined) return cached;
   const code =
-    typeof __EARSHOT_INLINE_SERVER_THREAD_WORKER__ === "string" ? __EARSHOT_INLINE_SERVER_THREAD_WORKER__ : undefined;
+    typeof __EARSHOT_INLINE_SERVER_THREAD_WORKER__ === "string"
+      ? __EARSHOT_INLINE_SERVER_THREAD_WORKER__
+      : undefined;
   if (code === undefined) {
     throw new Error(
       "The inlined server thread worker exists only in the built package (dist/): build @earshot/server, or use server-thread-worker.ts.",

@@ -7,14 +7,19 @@
 
 import { once } from "node:events";
 import type { Worker } from "node:worker_threads";
-import { startPackageWorker, toWorkerUrl } from "@earshot/core/workers";
+import { besideCaller, startPackageWorker, toWorkerUrl } from "@earshot/core/workers";
 import type {
   ServerThreadOptions,
   ServerThreadReply,
   ServerThreadRequest,
   ServerThreadWorkerData,
 } from "./server-thread-protocol.ts";
-import { describeFailure, describeWorkerFile, WorkerLoadError, workerLoadError } from "./worker-load-error.ts";
+import {
+  describeFailure,
+  describeWorkerFile,
+  WorkerLoadError,
+  workerLoadError,
+} from "./worker-load-error.ts";
 
 /** A local server running on a worker thread. */
 export interface ServerThread {
@@ -71,12 +76,16 @@ export async function startServerThread(options: ServerThreadOptions = {}): Prom
   const { workerFile, ...threadOptions } = options;
   const file = workerFile === undefined ? undefined : toWorkerUrl(workerFile, "workerFile");
   const workerData: ServerThreadWorkerData = { options: threadOptions };
-  const shown = describeWorkerFile(file, "server-thread-worker");
+  const here: string | undefined = import.meta.url;
+  const shown = describeWorkerFile(
+    file ?? besideCaller(here, "server-thread-worker"),
+    "server-thread-worker",
+  );
   let worker: Worker;
   try {
-    worker = startPackageWorker(import.meta.url, "server-thread-worker", { workerData }, file);
+    worker = startPackageWorker(here, "server-thread-worker", { workerData }, file);
   } catch (error) {
-    throw workerLoadError(`The server thread could not start: ${describeFailure(error)}`, "workerFile", error);
+    throw loadError(`The server thread could not start: ${describeFailure(error)}`, error);
   }
   // Not events.once: that would reject on 'error', with nobody listening after startup.
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
@@ -90,11 +99,7 @@ export async function startServerThread(options: ServerThreadOptions = {}): Prom
     started = await firstReply(worker, exited, () => crash);
   } catch (error) {
     // The thread ended before it said anything: its module did not load (or threw at once).
-    throw workerLoadError(
-      `The server thread's worker (${shown}) could not load: ${describeFailure(error)}`,
-      "workerFile",
-      error,
-    );
+    throw loadError(`The server thread's worker (${shown}) could not load: ${describeFailure(error)}`, error);
   }
   if (started.kind !== "started") {
     await worker.terminate();
@@ -145,6 +150,17 @@ export async function startServerThread(options: ServerThreadOptions = {}): Prom
       return closing;
     },
   };
+}
+
+/** The server thread's module cannot load: what to bundle, and the option to point at it. */
+function loadError(problem: string, cause: unknown): WorkerLoadError {
+  return workerLoadError({
+    problem,
+    option: "workerFile",
+    entry: "@earshot/server/server-thread-worker",
+    inline: "@earshot/server/inline-server-thread-worker",
+    cause,
+  });
 }
 
 /** The worker's first message, or its crash/exit as a rejection. */

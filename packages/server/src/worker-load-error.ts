@@ -35,31 +35,36 @@ export class WorkerLoadError extends Error {
   }
 }
 
-/**
- * A {@link WorkerLoadError} whose message ends with what to do.
- *
- * @param problem - What failed, as a sentence without the final period.
- * @param option - The option that names the worker file, as the caller writes it.
- * @param cause - The worker's own error.
- * @param elsewhere - Where else the option is set, in parentheses after its name. @default none
- */
-export function workerLoadError(
-  problem: string,
-  option: string,
-  cause: unknown,
-  elsewhere?: string,
-): WorkerLoadError {
-  const named = elsewhere === undefined ? option : `${option} (${elsewhere})`;
+/** What a {@link WorkerLoadError} says. */
+export interface WorkerLoadProblem {
+  /** What failed, as a sentence without the final period. */
+  readonly problem: string;
+  /** The option that names the worker file, as the caller writes it. */
+  readonly option: string;
+  /** Where else the option is set, shown in parentheses after its name. @default none */
+  readonly elsewhere?: string;
+  /** The package entry to bundle, e.g. `"@earshot/server/server-thread-worker"`. */
+  readonly entry: string;
+  /** The entry of the inlined worker, when there is one. @default none */
+  readonly inline?: string;
+  /** The worker's own error. */
+  readonly cause: unknown;
+}
+
+/** A {@link WorkerLoadError} whose message ends with what to do. */
+export function workerLoadError(what: WorkerLoadProblem): WorkerLoadError {
+  const named = what.elsewhere === undefined ? what.option : `${what.option} (${what.elsewhere})`;
+  const inline = what.inline === undefined ? "" : ` (or use the inlined worker, ${what.inline})`;
   return new WorkerLoadError(
-    `${problem}. If your application is bundled, bundle the worker as an entry point of its own (or use the inlined one) and set the option ${named} to its location (see "Bundling" in @earshot/server's README).`,
-    option,
-    { cause },
+    `${what.problem}. If your application is bundled, bundle ${what.entry} as an entry point of its own${inline} and set the option ${named} to its location (see "Bundling" in @earshot/server's README).`,
+    what.option,
+    { cause: what.cause },
   );
 }
 
-/** The worker's error as one line: its message, or what it threw. */
+/** The worker's error as one clause: its message (or what it threw) without a final period. */
 export function describeFailure(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
 }
 
 /** A worker file for a message: an inlined worker's `data:` URL is a few hundred KB. */

@@ -6,7 +6,13 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { EngineLoadError, OptionsError } from "@earshot/core";
-import { besideCaller, toWorkerUrl, tsxRegisterUrl, type WorkerFile } from "@earshot/core/workers";
+import {
+  besideCaller,
+  toWorkerUrl,
+  tsxRegisterUrl,
+  type WorkerFile,
+  workerFileProblem,
+} from "@earshot/core/workers";
 import type { CrashRequest, OpenSessionRequest } from "./port-protocol.ts";
 
 /** What the pool tells a session whose worker exited. */
@@ -90,7 +96,8 @@ const WORKER_FILE_HINT =
  * ```
  */
 export function setEngineWorkerUrl(url: WorkerFile | undefined): void {
-  engineWorkerUrl = url === undefined ? DEFAULT_ENGINE_WORKER_URL : engineWorkerFileUrl(url, "setEngineWorkerUrl()");
+  engineWorkerUrl =
+    url === undefined ? DEFAULT_ENGINE_WORKER_URL : engineWorkerFileUrl(url, "setEngineWorkerUrl()");
 }
 
 /**
@@ -98,11 +105,9 @@ export function setEngineWorkerUrl(url: WorkerFile | undefined): void {
  * @throws OptionsError naming `option` when `file` is not a path, `file:` or `data:` URL.
  */
 export function engineWorkerFileUrl(file: unknown, option: string): URL {
-  try {
-    return toWorkerUrl(file, option);
-  } catch (error) {
-    throw new OptionsError([{ option, message: (error as Error).message }]);
-  }
+  const problem = workerFileProblem(file);
+  if (problem !== undefined) throw new OptionsError([{ option, message: problem }]);
+  return toWorkerUrl(file, option);
 }
 
 /** Figures about the pool, for monitoring and for tests that check nothing is left running. */

@@ -30,7 +30,8 @@ let cached: URL | undefined;
  */
 export function inlineEngineWorker(): URL {
   if (cached !== undefined) return cached;
-  const code = typeof __EARSHOT_INLINE_ENGINE_WORKER__ === "string" ? __EARSHOT_INLINE_ENGINE_WORKER__ : undefined;
+  const code =
+    typeof __EARSHOT_INLINE_ENGINE_WORKER__ === "string" ? __EARSHOT_INLINE_ENGINE_WORKER__ : undefined;
   if (code === undefined) {
     throw new Error(
       "The inlined engine worker exists only in the built package (dist/): build @earshot/threaded, or use engine-worker.ts.",

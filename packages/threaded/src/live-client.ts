@@ -78,8 +78,15 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
   constructor(options: LiveClientOptions = {}) {
     super();
     assertKnownOptions(options, OPTION_NAMES);
-    const { engine, ringBytes, sendTimeoutMs, maxBufferedEvents, poolSize, engineWorkerFile, ...clientOptions } =
-      options;
+    const {
+      engine,
+      ringBytes,
+      sendTimeoutMs,
+      maxBufferedEvents,
+      poolSize,
+      engineWorkerFile,
+      ...clientOptions
+    } = options;
     const resolved = resolveClientOptions(clientOptions);
     this.#clientOptions = engineClientOptions(clientOptions, resolved.apiKey);
     this.#engine = engine;

@@ -16,6 +16,29 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
 export type WorkerFile = string | URL;
 
 /**
+ * What is wrong with `file` as a worker file, or undefined when it is one.
+ *
+ * @example
+ * ```ts
+ * workerFileProblem(42); // "must be a path, or a file: or data: URL; got number."
+ * ```
+ */
+export function workerFileProblem(file: unknown): string | undefined {
+  const accepts = "must be a path, or a file: or data: URL";
+  if (file instanceof URL) {
+    return file.protocol === "file:" || file.protocol === "data:"
+      ? undefined
+      : `${accepts}; got a ${file.protocol} URL.`;
+  }
+  if (typeof file !== "string" || file === "")
+    return `${accepts}; got ${file === "" ? "an empty string" : typeof file}.`;
+  // Any other scheme written as a string would otherwise pass for a relative path.
+  const scheme = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(file)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== "file:") return `${accepts}; got a ${scheme} URL.`;
+  return undefined;
+}
+
+/**
  * `file` as a `file:` or `data:` URL.
  *
  * @param file - A path (relative ones are taken from the current directory, as `new Worker()`
@@ -28,15 +51,12 @@ export type WorkerFile = string | URL;
  * ```
  */
 export function toWorkerUrl(file: unknown, option: string): URL {
-  const accepts = "a path, or a file: or data: URL";
-  if (file instanceof URL) {
-    if (file.protocol === "file:" || file.protocol === "data:") return file;
-    throw new TypeError(`${option} must be ${accepts}; got a ${file.protocol} URL.`);
-  }
-  if (typeof file !== "string" || file === "")
-    throw new TypeError(`${option} must be ${accepts}; got ${file === "" ? "an empty string" : typeof file}.`);
-  if (file.startsWith("file:") || file.startsWith("data:")) return new URL(file);
-  return pathToFileURL(isAbsolute(file) ? file : resolve(file));
+  const problem = workerFileProblem(file);
+  if (problem !== undefined) throw new TypeError(`${option} ${problem}`);
+  if (file instanceof URL) return file;
+  const text = file as string;
+  if (text.startsWith("file:") || text.startsWith("data:")) return new URL(text);
+  return pathToFileURL(isAbsolute(text) ? text : resolve(text));
 }
 
 /**
