@@ -7,8 +7,11 @@
  *   global — workerFile, and setEngineWorkerUrl() for every client
  *   inline — the inlined workers (data: URLs), no worker file at all
  *   none   — no option: the workers are not beside the bundle, so both must fail at once
+ *   pocketsphinx — files, with the real recognizer on the server thread (its decoder worker
+ *            named by pocketsphinx.decoderWorkerFile) transcribing speech.raw beside the bundle
  * Not an async main at the top level: CommonJS output has no top-level await.
  */
+import { readFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { startServerThread } from "@earshot/server";
 import { inlineServerThreadWorker } from "@earshot/server/inline-server-thread-worker";
@@ -30,13 +33,20 @@ function speech(seconds, pauseSeconds) {
 }
 
 function serverThreadOptions() {
+  if (mode === "pocketsphinx") {
+    return {
+      engine: "pocketsphinx",
+      workerFile: workerFile("server-thread-worker"),
+      pocketsphinx: { decoderWorkerFile: workerFile("decoder-worker"), warmup: false },
+    };
+  }
   if (mode === "files" || mode === "global") return { workerFile: workerFile("server-thread-worker") };
   if (mode === "inline") return { workerFile: inlineServerThreadWorker() };
   return {};
 }
 
 function clientOptions() {
-  if (mode === "files") return { engineWorkerFile: workerFile("engine-worker") };
+  if (mode === "files" || mode === "pocketsphinx") return { engineWorkerFile: workerFile("engine-worker") };
   if (mode === "inline") return { engineWorkerFile: inlineEngineWorker() };
   if (mode === "global") setEngineWorkerUrl(workerFile("engine-worker"));
   return {};
@@ -67,7 +77,9 @@ async function main() {
   report.opened = client.start({ encoding: "linear16", sample_rate: 16_000 });
   report.startMs = Math.round(performance.now() - startedAt);
   if (report.opened) {
-    client.send(speech(2.4, 0.5));
+    client.send(
+      mode === "pocketsphinx" ? readFileSync(join(dirname(bundle), "speech.raw")) : speech(2.4, 0.5),
+    );
     report.cleanClose = client.finish();
   }
   await server?.close();

@@ -9,21 +9,26 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { isBuiltin } from "node:module";
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createRequire, isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { repoRoot, wordErrorRate } from "@earshot/testkit";
 import { type BuildOptions, build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const TRANSCRIPT = "bundled applications hear every word";
+/** The first sentence of examples/audio/recording.wav (reference.txt). */
+const SENTENCE = "Good morning and welcome to the weather report for today.";
 /** A run that hangs is killed well before its test times out, so no child outlives the file. */
 const RUN_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT_MS = 30_000;
+/** Loading the model and decoding take a few seconds more, and longer on a busy machine. */
+const POCKETSPHINX_RUN_TIMEOUT_MS = 45_000;
 
 /** The entries: the application, and each worker module under workers/ (not beside the app). */
 const ENTRY_POINTS = {
@@ -87,9 +92,13 @@ afterAll(async () => {
  * Runs the bundled app from its temporary folder, with nothing that could resolve a package.
  * With the inlined workers, the app bundle runs alone in a folder of its own: no worker file.
  */
-async function runApp(format: "esm" | "cjs", mode: string): Promise<AppReport> {
+async function runApp(
+  format: "esm" | "cjs",
+  mode: string,
+  folder = join(scratch, format),
+  timeout = RUN_TIMEOUT_MS,
+): Promise<AppReport> {
   const app = `app.${format === "esm" ? "mjs" : "cjs"}`;
-  let folder = join(scratch, format);
   if (mode === "inline") {
     const alone = join(scratch, `${format}-app-alone`);
     await mkdir(alone, { recursive: true });
@@ -98,7 +107,7 @@ async function runApp(format: "esm" | "cjs", mode: string): Promise<AppReport> {
   }
   const { stdout } = await run(process.execPath, [join(folder, app), mode], {
     cwd: folder,
-    timeout: RUN_TIMEOUT_MS,
+    timeout,
     killSignal: "SIGKILL",
     env: { PATH: process.env.PATH ?? "", NODE_PATH: "" },
   });
@@ -171,5 +180,30 @@ describe("an application bundled with esbuild", () => {
       console.log(`${format} bundle, no worker option: start() failed after ${report.startMs} ms`);
     },
     TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "esm bundle, pocketsphinx on the server thread: its decoder worker named by pocketsphinx.decoderWorkerFile",
+    async () => {
+      // koffi (native code, not bundleable) is the one package installed beside the bundle, as
+      // `npm install koffi` would; a copy of the bundle gets it so the other runs stay without.
+      const folder = join(scratch, "esm-pocketsphinx");
+      await cp(join(scratch, "esm"), folder, { recursive: true });
+      const koffi = dirname(
+        createRequire(join(repoRoot, "packages/server/package.json")).resolve("koffi/package.json"),
+      );
+      await mkdir(join(folder, "node_modules"));
+      await symlink(koffi, join(folder, "node_modules", "koffi"), "dir");
+      // The recording's first sentence (0.8–3.3 s) and a second of its silence, as linear16.
+      const wav = await readFile(join(repoRoot, "examples/audio/recording.wav"));
+      await writeFile(join(folder, "speech.raw"), wav.subarray(44, 44 + 4.5 * 32_000));
+
+      const report = await runApp("esm", "pocketsphinx", folder, POCKETSPHINX_RUN_TIMEOUT_MS);
+      expect(report.serverError).toBeUndefined();
+      expect(report.errors).toEqual([]);
+      expect(report.cleanClose).toBe(true);
+      expect(wordErrorRate(SENTENCE, report.finals.join(" ")).rate).toBeLessThanOrEqual(0.2);
+    },
+    POCKETSPHINX_RUN_TIMEOUT_MS + 15_000,
   );
 });
