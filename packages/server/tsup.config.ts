@@ -1,9 +1,10 @@
+import { brotliCompressSync, constants } from "node:zlib";
 import { build } from "esbuild";
 import { defineConfig, type Options } from "tsup";
 
 /**
- * A worker module with everything it imports bundled in, as the text of one ES module that
- * imports only Node's built-ins: it runs from a `data:` URL, which can resolve nothing else.
+ * A worker module with everything it imports bundled in, as one ES module that imports only
+ * Node's built-ins, brotli-compressed and base64-encoded: it runs from a `data:` URL, which can resolve nothing else.
  * `ws` is CommonJS and requires Node's built-ins, which an ES module can only do through a
  * `require` of its own; it resolves built-ins and nothing else (ws's optional native helpers
  * are then absent, as ws allows).
@@ -27,9 +28,12 @@ const require = (id) => {
 };`,
     },
   });
-  const code = result.outputFiles[0]?.text;
+  const code = result.outputFiles[0]?.contents;
   if (code === undefined) throw new Error(`esbuild produced nothing for ${entry}`);
-  return code;
+  // Brotli (as base64) takes it from ~110 KB to ~40 KB in an application's bundle; decoding
+  // it costs about 2 ms, once.
+  const packed = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  return packed.toString("base64");
 }
 
 export default defineConfig(async () => {
