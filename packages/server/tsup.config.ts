@@ -1,25 +1,71 @@
+import { brotliCompressSync, constants } from "node:zlib";
+import { build } from "esbuild";
 import { defineConfig, type Options } from "tsup";
 
-const common: Options = {
-  // The worker entries are found beside index.js/.cjs (startPackageWorker in @earshot/core/internal):
-  // server-thread-worker is the thread startServerThread() starts, decoder-worker a pocketsphinx decoder.
-  entry: {
-    index: "src/index.ts",
-    bin: "src/bin.ts",
-    "server-thread-worker": "src/server-thread-worker.ts",
-    "decoder-worker": "src/engines/pocketsphinx/decoder-worker.ts",
-  },
-  dts: true,
-  sourcemap: true,
-  target: "node20",
-  platform: "node",
-  shims: true,
-  splitting: false,
-};
+/**
+ * A worker module with everything it imports bundled in, as one ES module that imports only
+ * Node's built-ins, brotli-compressed and base64-encoded: it runs from a `data:` URL, which can resolve nothing else.
+ * `ws` is CommonJS and requires Node's built-ins, which an ES module can only do through a
+ * `require` of its own; it resolves built-ins and nothing else (ws's optional native helpers
+ * are then absent, as ws allows).
+ */
+async function inlinedWorker(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    minify: true,
+    keepNames: true,
+    write: false,
+    logLevel: "error",
+    banner: {
+      js: `import { createRequire as __earshotCreateRequire, isBuiltin as __earshotIsBuiltin } from "node:module";
+const require = (id) => {
+  if (__earshotIsBuiltin(id)) return __earshotCreateRequire(process.execPath)(id);
+  throw Object.assign(new Error(\`Cannot find module '\${id}' (an inlined worker loads Node's built-ins only)\`), { code: "MODULE_NOT_FOUND" });
+};`,
+    },
+  });
+  const code = result.outputFiles[0]?.contents;
+  if (code === undefined) throw new Error(`esbuild produced nothing for ${entry}`);
+  // Brotli (as base64) takes it from ~110 KB to ~40 KB in an application's bundle; decoding
+  // it costs about 2 ms, once.
+  const packed = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  return packed.toString("base64");
+}
 
-export default defineConfig([
-  { ...common, format: ["esm"] },
-  // ESM-only dependencies are bundled into the CommonJS build so that require() works on
-  // every Node the package supports, not only those with require(esm).
-  { ...common, format: ["cjs"], noExternal: ["p-queue"] },
-]);
+export default defineConfig(async () => {
+  const common: Options = {
+    // The worker entries are found beside index.js/.cjs (startPackageWorker in @earshot/core/workers):
+    // server-thread-worker is the thread startServerThread() starts, decoder-worker a pocketsphinx
+    // decoder; inline-server-thread-worker carries the former as text (bundled applications).
+    entry: {
+      index: "src/index.ts",
+      bin: "src/bin.ts",
+      "server-thread-worker": "src/server-thread-worker.ts",
+      "decoder-worker": "src/engines/pocketsphinx/decoder-worker.ts",
+      "inline-server-thread-worker": "src/inline-server-thread-worker.ts",
+    },
+    // Only inline-server-thread-worker.ts refers to it. The worker is bundled from source, its
+    // imports (@earshot/core, ws, p-queue) as an installed copy would resolve them.
+    define: {
+      __EARSHOT_INLINE_SERVER_THREAD_WORKER__: JSON.stringify(
+        await inlinedWorker("src/server-thread-worker.ts"),
+      ),
+    },
+    dts: true,
+    sourcemap: true,
+    target: "node20",
+    platform: "node",
+    shims: true,
+    splitting: false,
+  };
+  return [
+    { ...common, format: ["esm"] },
+    // ESM-only dependencies are bundled into the CommonJS build so that require() works on
+    // every Node the package supports, not only those with require(esm).
+    { ...common, format: ["cjs"], noExternal: ["p-queue"] },
+  ];
+});

@@ -5,4 +5,11 @@
  *
  * @packageDocumentation
  */
-export { startPackageWorker, tsxRegisterUrl, type WorkerFile } from "./workers/start-package-worker.ts";
+export {
+  besideCaller,
+  startPackageWorker,
+  toWorkerUrl,
+  tsxRegisterUrl,
+  type WorkerFile,
+  workerFileProblem,
+} from "./workers/start-package-worker.ts";

@@ -40,3 +40,4 @@ export type { FaultPlan, LocalServer, ServerOptions } from "./server-options.ts"
 export { type ServerThread, startServerThread } from "./server-thread.ts";
 export type { ServerThreadOptions } from "./server-thread-protocol.ts";
 export { startServer } from "./start-server.ts";
+export { WorkerLoadError } from "./worker-load-error.ts";

@@ -27,10 +27,16 @@ export interface ServerThreadOptions
   /** Faults for every session. @default none */
   faults?: FaultPlan;
   /**
-   * The server thread's worker file (`@earshot/server/server-thread-worker`, i.e. the package's
-   * `dist/server-thread-worker.js`, or your bundler's output for it), for applications bundled so
-   * that `startServerThread` no longer sits beside it. Used on the caller's thread only.
+   * The server thread's worker file, for applications bundled so that `startServerThread` no
+   * longer sits beside it: a path or `file:` URL (your bundle of the
+   * `@earshot/server/server-thread-worker` entry), or the `data:` URL of the inlined worker
+   * (`inlineServerThreadWorker()` from `@earshot/server/inline-server-thread-worker`). Used on
+   * the caller's thread only. A file that cannot load rejects with a WorkerLoadError.
    * @default the `server-thread-worker.js` beside the module that defines startServerThread
+   * @example
+   * ```ts
+   * await startServerThread({ workerFile: new URL("./server-thread-worker.js", import.meta.url) });
+   * ```
    */
   workerFile?: string | URL;
   /**
@@ -54,5 +60,11 @@ export interface ServerThreadRequest {
 /** What the worker posts: once started (or not), then one reply per request. */
 export type ServerThreadReply =
   | { readonly kind: "started"; readonly url: string; readonly port: number }
-  | { readonly kind: "failed"; readonly name: string; readonly message: string }
+  | {
+      readonly kind: "failed";
+      readonly name: string;
+      readonly message: string;
+      /** A WorkerLoadError's option. */
+      readonly option?: string;
+    }
   | { readonly kind: "reply"; readonly id: number; readonly value?: number };

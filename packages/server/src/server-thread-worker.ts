@@ -14,6 +14,7 @@ import type {
   ServerThreadWorkerData,
 } from "./server-thread-protocol.ts";
 import { startServer } from "./start-server.ts";
+import { WorkerLoadError } from "./worker-load-error.ts";
 
 /** The engine the options name, built with their engine options when the engine takes any. */
 function engineFrom(options: ServerThreadOptions): EngineFactory {
@@ -54,7 +55,8 @@ async function run(): Promise<void> {
     post({ kind: "started", url: server.url, port: server.port });
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
-    post({ kind: "failed", name: failure.name, message: failure.message });
+    const option = failure instanceof WorkerLoadError ? { option: failure.option } : {};
+    post({ kind: "failed", name: failure.name, message: failure.message, ...option });
   }
 }
 

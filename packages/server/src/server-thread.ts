@@ -7,13 +7,19 @@
 
 import { once } from "node:events";
 import type { Worker } from "node:worker_threads";
-import { startPackageWorker } from "@earshot/core/workers";
+import { besideCaller, startPackageWorker, toWorkerUrl } from "@earshot/core/workers";
 import type {
   ServerThreadOptions,
   ServerThreadReply,
   ServerThreadRequest,
   ServerThreadWorkerData,
 } from "./server-thread-protocol.ts";
+import {
+  describeFailure,
+  describeWorkerFile,
+  WorkerLoadError,
+  workerLoadError,
+} from "./worker-load-error.ts";
 
 /** A local server running on a worker thread. */
 export interface ServerThread {
@@ -38,7 +44,9 @@ const CLOSE_GRACE_MS = 5_000;
 /**
  * Starts a local Deepgram-compatible server ({@link startServer}) on a new worker thread and
  * resolves once it listens. Rejects when it cannot start (unknown engine, pocketsphinx not
- * installed, port in use, …) with an error carrying the server's own name and message.
+ * installed, port in use, …) with an error carrying the server's own name and message, and
+ * with a {@link WorkerLoadError} naming `workerFile` when the thread's module cannot load (an
+ * application bundle without it: see "Bundling" in the README).
  *
  * Why a thread: the threaded client (`LiveClient` from `@earshot/threaded`) blocks its caller's
  * thread while it connects and finishes, so a server started with `startServer` on that thread
@@ -66,8 +74,19 @@ const CLOSE_GRACE_MS = 5_000;
  */
 export async function startServerThread(options: ServerThreadOptions = {}): Promise<ServerThread> {
   const { workerFile, ...threadOptions } = options;
+  const file = workerFile === undefined ? undefined : toWorkerUrl(workerFile, "workerFile");
   const workerData: ServerThreadWorkerData = { options: threadOptions };
-  const worker = startPackageWorker(import.meta.url, "server-thread-worker", { workerData }, workerFile);
+  const here: string | undefined = import.meta.url;
+  const shown = describeWorkerFile(
+    file ?? besideCaller(here, "server-thread-worker"),
+    "server-thread-worker",
+  );
+  let worker: Worker;
+  try {
+    worker = startPackageWorker(here, "server-thread-worker", { workerData }, file);
+  } catch (error) {
+    throw loadError(`The server thread could not start: ${describeFailure(error)}`, error);
+  }
   // Not events.once: that would reject on 'error', with nobody listening after startup.
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   let crash: Error | undefined;
@@ -75,12 +94,16 @@ export async function startServerThread(options: ServerThreadOptions = {}): Prom
   worker.on("error", (error) => {
     crash = error;
   });
-  const started = await firstReply(worker, exited, () => crash);
+  let started: ServerThreadReply;
+  try {
+    started = await firstReply(worker, exited, () => crash);
+  } catch (error) {
+    // The thread ended before it said anything: its module did not load (or threw at once).
+    throw loadError(`The server thread's worker (${shown}) could not load: ${describeFailure(error)}`, error);
+  }
   if (started.kind !== "started") {
     await worker.terminate();
-    throw started.kind === "failed"
-      ? remoteError(started.name, started.message)
-      : new Error("unexpected reply");
+    throw started.kind === "failed" ? remoteError(started) : new Error("unexpected reply");
   }
 
   let nextId = 0;
@@ -129,6 +152,17 @@ export async function startServerThread(options: ServerThreadOptions = {}): Prom
   };
 }
 
+/** The server thread's module cannot load: what to bundle, and the option to point at it. */
+function loadError(problem: string, cause: unknown): WorkerLoadError {
+  return workerLoadError({
+    problem,
+    option: "workerFile",
+    entry: "@earshot/server/server-thread-worker",
+    inline: "@earshot/server/inline-server-thread-worker",
+    cause,
+  });
+}
+
 /** The worker's first message, or its crash/exit as a rejection. */
 async function firstReply(
   worker: Worker,
@@ -144,8 +178,12 @@ async function firstReply(
   return reply;
 }
 
-/** An error as the server's thread threw it: same message, same name (its class stays behind). */
-function remoteError(name: string, message: string): Error {
+/**
+ * An error as the server's thread threw it: the same message and name (a WorkerLoadError is
+ * rebuilt as one, so `instanceof` works on this side; other classes stay behind).
+ */
+function remoteError({ name, message, option }: { name: string; message: string; option?: string }): Error {
+  if (name === "WorkerLoadError" && option !== undefined) return new WorkerLoadError(message, option);
   const error = new Error(message);
   if (name !== "Error") error.name = name;
   return error;

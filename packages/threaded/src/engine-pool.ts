@@ -5,8 +5,14 @@
  * worker never does), and a worker that exits fails its sessions and is replaced on demand.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { EngineLoadError } from "@earshot/core";
-import { tsxRegisterUrl } from "@earshot/core/workers";
+import { EngineLoadError, OptionsError } from "@earshot/core";
+import {
+  besideCaller,
+  toWorkerUrl,
+  tsxRegisterUrl,
+  type WorkerFile,
+  workerFileProblem,
+} from "@earshot/core/workers";
 import type { CrashRequest, OpenSessionRequest } from "./port-protocol.ts";
 
 /** What the pool tells a session whose worker exited. */
@@ -29,6 +35,8 @@ export interface EngineLease {
 
 interface PoolWorker {
   readonly worker: Worker;
+  /** The module it runs: sessions go only to workers started from the file they asked for. */
+  readonly url: URL;
   readonly sessions: Set<PooledSession>;
   readonly exited: Promise<void>;
   /** [0]: 0 while the engine module loads, 1 once loaded, 2 when it failed. */
@@ -60,34 +68,46 @@ load.then(() => settle(${LOADED}), (error) => {
 
 /**
  * Running from TypeScript source (the repository's own tests, through the `source` export
- * condition), the engine is engine-worker.ts, loaded through tsx; built, it is engine-worker.js.
+ * condition), the engine is engine-worker.ts, loaded through tsx; built, it is engine-worker.js
+ * beside this module. Bundled into CommonJS there is no `import.meta.url` (esbuild leaves it
+ * undefined), and inlined there is no file beside: then only an explicit worker file will do.
  */
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const DEFAULT_ENGINE_WORKER_URL = new URL(`./engine-worker.${FROM_SOURCE ? "ts" : "js"}`, import.meta.url);
-let engineWorkerUrl: URL = DEFAULT_ENGINE_WORKER_URL;
+const HERE: string | undefined = import.meta.url;
+const FROM_SOURCE = HERE?.endsWith(".ts") ?? false;
+const DEFAULT_ENGINE_WORKER_URL = besideCaller(HERE, "engine-worker");
+let engineWorkerUrl: URL | undefined = DEFAULT_ENGINE_WORKER_URL;
+
+/** What the load error tells an application to do. */
+const WORKER_FILE_HINT =
+  "If your application is bundled, bundle @earshot/threaded/engine-worker as an entry point of its own (or use the inlined worker, @earshot/threaded/inline-engine-worker) and pass its location as the LiveClient option engineWorkerFile, or to setEngineWorkerUrl() for every client (or keep @earshot/threaded external in the bundler).";
 
 /**
- * Where the engine worker's module is, for applications whose bundler moved it: copy
- * `@earshot/threaded/dist/engine-worker.js` next to your bundle and point here at it. Applies to
+ * Where the engine worker's module is, for every client without its own `engineWorkerFile`:
+ * for applications whose bundler moved this module away from `engine-worker.js`. Applies to
  * workers started from now on.
  *
- * @param url - a `file:` URL or an absolute path; `undefined` restores the default.
- *   @default the engine-worker.js beside this module
+ * @param url - a path, a `file:` URL, or the `data:` URL of the inlined worker
+ *   (`inlineEngineWorker()` from `@earshot/threaded/inline-engine-worker`); `undefined`
+ *   restores the default. @default the engine-worker.js beside this module
+ * @throws OptionsError when `url` is none of those.
  * @example
  * ```ts
  * setEngineWorkerUrl(new URL("./engine-worker.js", import.meta.url));
  * ```
  */
-export function setEngineWorkerUrl(url: string | URL | undefined): void {
-  if (url === undefined) engineWorkerUrl = DEFAULT_ENGINE_WORKER_URL;
-  else
-    engineWorkerUrl = url instanceof URL ? url : url.startsWith("file:") ? new URL(url) : pathToFileUrl(url);
+export function setEngineWorkerUrl(url: WorkerFile | undefined): void {
+  engineWorkerUrl =
+    url === undefined ? DEFAULT_ENGINE_WORKER_URL : engineWorkerFileUrl(url, "setEngineWorkerUrl()");
 }
 
-function pathToFileUrl(path: string): URL {
-  const url = new URL("file://");
-  url.pathname = path;
-  return url;
+/**
+ * An engine worker file as a URL.
+ * @throws OptionsError naming `option` when `file` is not a path, `file:` or `data:` URL.
+ */
+export function engineWorkerFileUrl(file: unknown, option: string): URL {
+  const problem = workerFileProblem(file);
+  if (problem !== undefined) throw new OptionsError([{ option, message: problem }]);
+  return toWorkerUrl(file, option);
 }
 
 /** Figures about the pool, for monitoring and for tests that check nothing is left running. */
@@ -121,19 +141,21 @@ export function setEnginePoolSize(size: number): void {
   poolSize = size;
 }
 
-function spawn(): PoolWorker {
+function spawn(url: URL): PoolWorker {
+  // engine-worker.ts (the repository's tests) loads through tsx, with the `source` condition.
+  const fromSource = FROM_SOURCE && url.protocol === "file:" && url.pathname.endsWith(".ts");
   const status = new Int32Array(new SharedArrayBuffer(4));
   const { port1: failures, port2 } = new MessageChannel();
   const worker = new Worker(LOADER, {
     eval: true,
     name: "earshot-engine",
     workerData: {
-      url: engineWorkerUrl.href,
+      url: url.href,
       status,
       failures: port2,
-      tsx: FROM_SOURCE ? tsxRegisterUrl(import.meta.url) : undefined,
+      tsx: fromSource ? tsxRegisterUrl(url.href) : undefined,
     },
-    ...(FROM_SOURCE ? { execArgv: [...process.execArgv, "--conditions=source"] } : {}),
+    ...(fromSource ? { execArgv: [...process.execArgv, "--conditions=source"] } : {}),
     transferList: [port2],
   });
   // A session's port keeps the process alive while the session is open; the worker never does.
@@ -153,7 +175,7 @@ function spawn(): PoolWorker {
   // fails the sessions.
   worker.on("error", () => undefined);
   failures.unref();
-  const entry: PoolWorker = { worker, sessions, exited, status, failures };
+  const entry: PoolWorker = { worker, url, sessions, exited, status, failures };
   workers.push(entry);
   return entry;
 }
@@ -167,12 +189,15 @@ function retire(entry: PoolWorker): void {
   }
 }
 
-function pick(): PoolWorker {
+function pick(url: URL): PoolWorker {
   let best: PoolWorker | undefined;
+  let running = 0;
   for (const candidate of workers) {
+    if (candidate.url.href !== url.href) continue;
+    running += 1;
     if (best === undefined || candidate.sessions.size < best.sessions.size) best = candidate;
   }
-  if (best === undefined || (best.sessions.size > 0 && workers.length < poolSize)) return spawn();
+  if (best === undefined || (best.sessions.size > 0 && running < poolSize)) return spawn(url);
   return best;
 }
 
@@ -195,19 +220,33 @@ function awaitLoaded(entry: PoolWorker, deadline: number): void {
   retire(entry);
   void entry.worker.terminate();
   throw new EngineLoadError(
-    `The threaded client's engine worker could not load ${engineWorkerUrl.href}: ${failure.message ?? "unknown error"}. If your application is bundled, ship @earshot/threaded/dist/engine-worker.js with it and call setEngineWorkerUrl() with its location (or keep @earshot/threaded external in the bundler).`,
+    `The threaded client's engine worker could not load ${shown(entry.url)}: ${failure.message ?? "unknown error"}. ${WORKER_FILE_HINT}`,
     { cause: failure },
   );
 }
 
+/** A worker URL for a message: an inlined worker's data: URL is a few hundred KB. */
+function shown(url: URL): string {
+  return url.protocol === "data:" ? "the inlined engine worker (a data: URL)" : url.href;
+}
+
 /**
- * Places a session on the least loaded worker, starting one if the pool has room; blocks
- * (until `deadline`, a `performance.now()` time) until that worker's engine has loaded.
+ * Places a session on the least loaded worker running `workerUrl`, starting one if the pool
+ * has room; blocks (until `deadline`, a `performance.now()` time) until that worker's engine
+ * has loaded.
  *
- * @throws EngineLoadError when the engine module cannot load.
+ * @param workerUrl - the client's `engineWorkerFile`. @default the URL set with
+ *   `setEngineWorkerUrl()`, else the engine-worker.js beside this module
+ * @throws EngineLoadError when the engine module cannot load, or its location is unknown.
  */
-export function acquireEngine(session: PooledSession, deadline: number): EngineLease {
-  const entry = pick();
+export function acquireEngine(session: PooledSession, deadline: number, workerUrl?: URL): EngineLease {
+  const url = workerUrl ?? engineWorkerUrl;
+  if (url === undefined) {
+    throw new EngineLoadError(
+      `The threaded client cannot tell where its engine worker is: @earshot/threaded was bundled without a file location (no import.meta.url, as in a CommonJS bundle). ${WORKER_FILE_HINT}`,
+    );
+  }
+  const entry = pick(url);
   awaitLoaded(entry, deadline);
   entry.sessions.add(session);
   return {

@@ -28,7 +28,7 @@ import {
   WorkerExitedError,
 } from "@earshot/core";
 import { PipelineClient, sendFrom } from "@earshot/core/internal";
-import { acquireEngine, type EngineLease, setEnginePoolSize } from "./engine-pool.ts";
+import { acquireEngine, type EngineLease, engineWorkerFileUrl, setEnginePoolSize } from "./engine-pool.ts";
 import { engineClientOptions, LIVE_CLIENT_OPTION_NAMES, type LiveClientOptions } from "./options.ts";
 import { RecordKind } from "./ring-buffer.ts";
 import { type RingWriteLimits, writeAudio, writeControl, writeRecord } from "./ring-writes.ts";
@@ -62,6 +62,7 @@ let streams = 0;
 export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implements Disposable {
   readonly #clientOptions: ClientOptions;
   readonly #engine: MessagePort | undefined;
+  readonly #engineWorkerUrl: URL | undefined;
   readonly #limits: RingWriteLimits;
   readonly #maxBufferedEvents: number;
   readonly #connectTimeoutMs: number;
@@ -70,14 +71,27 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
   #liveOptions: LiveOptions = {};
   #ended = new AbortController();
 
-  /** Does not connect. @throws OptionsError for an unknown option (naming the nearest) or one that cannot work. */
+  /**
+   * Does not connect. @throws OptionsError for an unknown option (naming the nearest) or one
+   * that cannot work (such as an `engineWorkerFile` that is not a path or URL).
+   */
   constructor(options: LiveClientOptions = {}) {
     super();
     assertKnownOptions(options, OPTION_NAMES);
-    const { engine, ringBytes, sendTimeoutMs, maxBufferedEvents, poolSize, ...clientOptions } = options;
+    const {
+      engine,
+      ringBytes,
+      sendTimeoutMs,
+      maxBufferedEvents,
+      poolSize,
+      engineWorkerFile,
+      ...clientOptions
+    } = options;
     const resolved = resolveClientOptions(clientOptions);
     this.#clientOptions = engineClientOptions(clientOptions, resolved.apiKey);
     this.#engine = engine;
+    this.#engineWorkerUrl =
+      engineWorkerFile === undefined ? undefined : engineWorkerFileUrl(engineWorkerFile, "engineWorkerFile");
     const ring = normalizeRingBytes(ringBytes ?? 256 * 1024);
     this.#limits = { ringBytes: ring, sendTimeoutMs: sendTimeoutMs ?? 10_000 };
     this.#maxBufferedEvents = maxBufferedEvents ?? 10_000;
@@ -237,7 +251,7 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
 
   #lease(channel: SessionChannel, deadline: number): EngineLease {
     const engine = this.#engine;
-    if (engine === undefined) return acquireEngine(channel, deadline);
+    if (engine === undefined) return acquireEngine(channel, deadline, this.#engineWorkerUrl);
     // The application owns that thread: what to do about it is the application's call.
     return { open: (request) => engine.postMessage(request, [request.port]), release() {}, engineLost() {} };
   }

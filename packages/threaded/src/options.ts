@@ -27,6 +27,19 @@ export interface LiveClientOptions extends ClientOptions {
   maxBufferedEvents?: number;
   /** Sets the engine pool's size (see `setEnginePoolSize`); ignored with `engine`. @default 1 */
   poolSize?: number;
+  /**
+   * The engine worker's module, for applications whose bundler moved `@earshot/threaded` away
+   * from its `engine-worker.js`: a path, a `file:` URL (your bundle of the
+   * `@earshot/threaded/engine-worker` entry), or the `data:` URL of the inlined worker
+   * (`inlineEngineWorker()` from `@earshot/threaded/inline-engine-worker`). The session runs on
+   * a pool worker started from that module. Ignored with `engine`.
+   * @default the URL set with `setEngineWorkerUrl()`, else the engine-worker.js beside this package's module
+   * @example
+   * ```ts
+   * new LiveClient({ engineWorkerFile: new URL("./engine-worker.js", import.meta.url) });
+   * ```
+   */
+  engineWorkerFile?: string | URL;
 }
 
 /** Every option name a `LiveClient` knows beyond core's. */
@@ -36,6 +49,7 @@ export const LIVE_CLIENT_OPTION_NAMES = [
   "sendTimeoutMs",
   "maxBufferedEvents",
   "poolSize",
+  "engineWorkerFile",
 ];
 
 /**

@@ -4,8 +4,9 @@
  */
 
 import type { Worker } from "node:worker_threads";
-import { startPackageWorker } from "@earshot/core/workers";
+import { besideCaller, startPackageWorker } from "@earshot/core/workers";
 import type { EngineEvent } from "../../engine.ts";
+import { describeFailure, describeWorkerFile, workerLoadError } from "../../worker-load-error.ts";
 import { KOFFI_FIX, PocketsphinxUnavailableError } from "./errors.ts";
 import type { DecoderWorkerData, FromDecoderWorker, ToDecoderWorker } from "./worker-protocol.ts";
 
@@ -36,6 +37,20 @@ function unavailable(stage: "koffi" | "library" | "model", message: string, data
   }
 }
 
+/** The decoder's module cannot load: what to bundle, and the engine option to point at it. */
+function loadError(problem: string, cause: unknown): Error {
+  return workerLoadError({
+    problem,
+    option: "decoderWorkerFile",
+    elsewhere: "pocketsphinx.decoderWorkerFile with startServerThread",
+    entry: "@earshot/server/decoder-worker",
+    cause,
+  });
+}
+
+/** This module's location: none in a CommonJS bundle, a data: URL in the inlined server thread. */
+const here: string | undefined = import.meta.url;
+
 let liveThreads = 0;
 
 /** Decoder threads that have started and not yet exited (for leak checks). */
@@ -58,22 +73,29 @@ export class DecoderThread {
   readonly #exited: Promise<void>;
 
   constructor(data: DecoderWorkerData) {
-    this.#worker = startPackageWorker(
-      import.meta.url,
-      "decoder-worker",
-      { workerData: data },
-      data.workerFile,
-    );
+    try {
+      this.#worker = startPackageWorker(here, "decoder-worker", { workerData: data }, data.workerFile);
+    } catch (error) {
+      throw loadError(`The pocketsphinx decoder thread could not start: ${describeFailure(error)}`, error);
+    }
     liveThreads += 1;
-    // Idle decoders must not keep a process alive; a leased one is referenced (see lease()).
-    this.#worker.unref();
     let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
     this.ready = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
     });
-    // Nobody may be awaiting `ready` when the worker dies later; that must not be unhandled.
-    this.ready.catch(() => {});
+    // Idle decoders must not keep a process alive; a leased one is referenced (see lease()).
+    // A starting one is: a thread awaiting `ready` with nothing else to do (a server thread
+    // starting its engine) would otherwise end before it hears that the module did not load.
+    // Registered before anyone can await `ready`, so it runs before a lease; it also keeps a
+    // later death of the worker from being an unhandled rejection.
+    this.ready.then(
+      () => this.#worker.unref(),
+      () => this.#worker.unref(),
+    );
+    // Until the worker's first message, its module may not have loaded at all.
+    let heardFrom = false;
     this.#worker.on("message", (message: FromDecoderWorker) => {
+      heardFrom = true;
       switch (message.type) {
         case "ready":
           settle?.resolve();
@@ -103,7 +125,14 @@ export class DecoderThread {
         liveThreads -= 1;
         this.#alive = false;
         const error = this.#exitError ?? new Error(`pocketsphinx decoder thread exited (code ${code})`);
-        settle?.reject(error);
+        settle?.reject(
+          heardFrom
+            ? error
+            : loadError(
+                `The pocketsphinx decoder worker (${describeWorkerFile(data.workerFile ?? besideCaller(here, "decoder-worker"), "decoder-worker")}) could not load: ${describeFailure(error)}`,
+                error,
+              ),
+        );
         for (const pending of this.#flushes.values()) pending.reject(error);
         this.#flushes.clear();
         this.#listener?.onError(error);

@@ -4,6 +4,8 @@
  * worker threads, pooled and warmed; each engine stream leases one.
  */
 import { createRequire } from "node:module";
+import { join } from "node:path";
+import { toWorkerUrl } from "@earshot/core/workers";
 import type { Engine, EngineEvent, EngineFactory, EngineStream, EngineStreamContext } from "../../engine.ts";
 import { DecoderPool } from "./decoder-pool.ts";
 import { KOFFI_FIX, PocketsphinxUnavailableError } from "./errors.ts";
@@ -53,10 +55,12 @@ export interface PocketsphinxEngineOptions {
    */
   libraries?: { readonly pocketsphinx: string; readonly sphinxbase: string };
   /**
-   * The decoder worker file (`@earshot/server/decoder-worker`, i.e. the package's
-   * `dist/decoder-worker.js`, or your bundler's copy of it), for applications bundled so that the
-   * engine's module no longer sits beside it. A path or `file:` URL string.
-   * @default the `decoder-worker.js` beside the engine's own module
+   * The decoder worker file, for applications bundled so that the engine's module no longer
+   * sits beside it: a path or `file:` URL string (your bundle of the
+   * `@earshot/server/decoder-worker` entry). Through `startServerThread`, it is
+   * `pocketsphinx.decoderWorkerFile`. A file that cannot load fails the engine's start with a
+   * WorkerLoadError.
+   * @default the `decoder-worker.js` beside the engine's own module (for a bundled server thread: beside its bundle)
    */
   decoderWorkerFile?: string;
 }
@@ -97,9 +101,13 @@ function positive(name: string, value: number | undefined, fallback: number, int
 }
 
 function resolveKoffi(): string {
+  // tsup's shims give the CommonJS build an import.meta.url too. An application bundle may have
+  // none (CommonJS) or a data: URL (the inlined server thread): then koffi is looked up from
+  // the current directory.
+  const here: string | undefined = import.meta.url;
+  const from = here?.startsWith("file:") ? here : join(process.cwd(), "noop.js");
   try {
-    // tsup's shims give the CommonJS build an import.meta.url too.
-    return createRequire(import.meta.url).resolve("koffi");
+    return createRequire(from).resolve("koffi");
   } catch (error) {
     throw new PocketsphinxUnavailableError("The koffi package (FFI) is not installed", {
       cause: error,
@@ -138,6 +146,11 @@ export function pocketsphinxEngine(options: PocketsphinxEngineOptions = {}): Eng
       0.5,
       false,
     );
+    // A string: it crosses to the decoder threads, which a URL object cannot.
+    const workerFile =
+      options.decoderWorkerFile === undefined
+        ? undefined
+        : toWorkerUrl(options.decoderWorkerFile, "pocketsphinxEngine: decoderWorkerFile").href;
     const model = locateModel(options.modelDir ?? DEFAULT_MODEL_DIR);
     const koffiPath = resolveKoffi();
     const warmup =
@@ -152,7 +165,7 @@ export function pocketsphinxEngine(options: PocketsphinxEngineOptions = {}): Eng
       warmup,
       data: {
         koffiPath,
-        ...(options.decoderWorkerFile === undefined ? {} : { workerFile: options.decoderWorkerFile }),
+        ...(workerFile === undefined ? {} : { workerFile }),
         libraries: options.libraries ?? DEFAULT_LIBRARIES,
         settings: { ...model, maxUtteranceSeconds, interimIntervalSeconds },
       },
