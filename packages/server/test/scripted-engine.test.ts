@@ -153,6 +153,16 @@ describe("scripted engine", () => {
     expect(() => scriptedEngine({ wordChoice: "loud" as never })).toThrow(/wordChoice/);
   });
 
+  it("sends an interim result every interimIntervalSeconds of audio", async () => {
+    const interims = async (script: ScriptOptions) =>
+      (await run({ transcript: "a b c d e f", ...script }, { interim_results: true }, [tone(2)])).filter(
+        (event) => event.type === "interim",
+      );
+    expect((await interims({})).map((event) => (event.type === "interim" ? event.end : 0))).toEqual([1, 2]);
+    expect(await interims({ interimIntervalSeconds: 0.25 })).toHaveLength(8);
+    expect(() => scriptedEngine({ interimIntervalSeconds: 0 })).toThrow(/interimIntervalSeconds/);
+  });
+
   it("treats quiet audio below the threshold as silence", async () => {
     const quiet = Buffer.alloc(32_000);
     for (let i = 0; i < 16_000; i++) quiet.writeInt16LE(i % 2 === 0 ? 300 : -300, i * 2);

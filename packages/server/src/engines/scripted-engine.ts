@@ -32,6 +32,8 @@ export interface ScriptOptions {
   loop?: boolean;
   /** Confidence of every word. @default 0.99 */
   confidence?: number;
+  /** Seconds of audio between two interim results (with `interim_results=true`). @default 1 */
+  interimIntervalSeconds?: number;
   /**
    * How each word of `transcript` is chosen.
    * - `"order"`: the next token of the script. Every stream starts the script again, so a new
@@ -71,6 +73,7 @@ export function scriptedEngine(script: ScriptOptions = {}): EngineFactory {
     loop: script.loop ?? usesDefault,
     confidence: script.confidence ?? 0.99,
     wordChoice: wordChoice(script.wordChoice),
+    interimIntervalSeconds: positive(script.interimIntervalSeconds, 1, "interimIntervalSeconds"),
   };
   return () => {
     const engine: Engine = {
@@ -91,6 +94,7 @@ export interface ResolvedScript {
   readonly loop: boolean;
   readonly confidence: number;
   readonly wordChoice: "order" | "level";
+  readonly interimIntervalSeconds: number;
 }
 
 function tokenize(transcript: string): string[] {

@@ -15,6 +15,7 @@ export class ScriptedStream implements EngineStream {
   readonly #endpoint: boolean;
   readonly #interim: boolean;
   readonly #slotSamples: number;
+  readonly #interimSamples: number;
   #closed = false;
 
   /** Samples judged so far (whole windows). */
@@ -52,6 +53,10 @@ export class ScriptedStream implements EngineStream {
     this.#endpoint = endpointing !== false;
     this.#interim = interim_results === true;
     this.#slotSamples = Math.max(1, Math.round(this.#rate / script.wordsPerSecond));
+    this.#interimSamples = Math.max(
+      this.#windowSamples,
+      Math.round(this.#rate * script.interimIntervalSeconds),
+    );
   }
 
   write(samples: Int16Array): void {
@@ -88,7 +93,7 @@ export class ScriptedStream implements EngineStream {
     if (speech) this.#heardSpeech(start, count, peak);
     else this.#heardSilence(count);
     this.#arriveExplicitWords();
-    if (this.#interim && this.#position - this.#lastInterim >= this.#rate) {
+    if (this.#interim && this.#position - this.#lastInterim >= this.#interimSamples) {
       this.#lastInterim = this.#position;
       this.#emit({
         type: "interim",
