@@ -15,13 +15,9 @@ import { randomInt, seededRandom, seedFromEnv, silence, tone, waitFor } from "@e
 import { LiveClient, shutdownEngines } from "@earshot/threaded";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { names, payloads } from "../faces/face.ts";
-import {
-  BAD_CLIENT_OPTIONS,
-  callbackErrors,
-  judgeConstruction,
-  MISUSES,
-  type Misuse,
-} from "./misuse-catalogue.ts";
+import { BAD_CLIENT_OPTIONS, callbackErrors, judgeConstruction } from "./bad-client-options.ts";
+import { MISUSES } from "./misuse-catalogue.ts";
+import type { Misuse } from "./misuse-judges.ts";
 import { type FaceName, MisuseSubject, outcomeOf, type Phase } from "./misuse-subject.ts";
 
 const SEED = seedFromEnv("EARSHOT_FUZZ_SEED", "bad-input fuzz");

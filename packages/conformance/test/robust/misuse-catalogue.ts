@@ -7,120 +7,20 @@
  * before `start()`, while open and after `Close`; a call the state forbids is a `StateError`
  * (or the documented `false` / no-op).
  */
+import { AudioChunkError, OptionsError, StateError } from "@earshot/core";
 import {
-  AudioChunkError,
-  type CloseReport,
-  type EarshotError,
-  isEarshotError,
-  OptionsError,
-  StateError,
-} from "@earshot/core";
-import { payloads } from "../faces/face.ts";
-import type { AnyClient, FaceName, MisuseSubject, Outcome, Phase } from "./misuse-subject.ts";
-
-/** Why an outcome is not the documented one, or undefined when it is. */
-type Verdict = string | undefined;
-
-export interface Misuse {
-  readonly name: string;
-  readonly phases: readonly Phase[];
-  /** Only for this face (an option or argument form only it has). */
-  readonly face?: FaceName;
-  readonly call: (client: AnyClient) => unknown;
-  /** Bytes of valid audio it sends when the stream is open, before it fails. @default 0 */
-  readonly sendsBytes?: number;
-  /** `eventsBefore`: how many events the subject had before the call. */
-  readonly judge: (outcome: Outcome, subject: MisuseSubject, phase: Phase, eventsBefore: number) => Verdict;
-}
-
-/** A client option that cannot work, and the option name its error must name. */
-export interface BadClientOptions {
-  readonly name: string;
-  readonly options: unknown;
-  readonly names: string;
-  readonly face?: FaceName;
-}
+  byPhase,
+  describe,
+  errorOf,
+  type Misuse,
+  noOp,
+  raises,
+  refused,
+  sendFromRefused,
+} from "./misuse-judges.ts";
+import type { AnyClient, Phase } from "./misuse-subject.ts";
 
 const ALL: readonly Phase[] = ["fresh", "open", "ended"];
-
-function describe(outcome: Outcome): string {
-  if (outcome.how === "returned") return `returned ${String(outcome.value)}`;
-  const error = outcome.error;
-  return `${outcome.how} ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-}
-
-function errorOf(outcome: Outcome): unknown {
-  return outcome.how === "returned" ? undefined : outcome.error;
-}
-
-/** A typed error of `type` (thrown or rejected), whose message matches `pattern`. */
-function raises(type: abstract new (...args: never[]) => Error, pattern?: RegExp) {
-  return (outcome: Outcome): Verdict => {
-    const error = errorOf(outcome);
-    if (!(error instanceof type)) return `expected ${type.name}, got: ${describe(outcome)}`;
-    if (pattern !== undefined && !pattern.test(error.message))
-      return `${type.name} message "${error.message}" does not match ${pattern}`;
-    return undefined;
-  };
-}
-
-/** Nothing happened: the documented value came back and no event was emitted. */
-function noOp(expected: (face: FaceName) => readonly unknown[]) {
-  return (outcome: Outcome, subject: MisuseSubject, _phase: Phase, eventsBefore: number): Verdict => {
-    if (outcome.how !== "returned" || !expected(subject.face).includes(outcome.value))
-      return `expected a no-op returning ${expected(subject.face).join(" or ")}, got: ${describe(outcome)}`;
-    if (subject.events.length !== eventsBefore) return "a no-op emitted an event";
-    return undefined;
-  };
-}
-
-/**
- * The documented refusal of a call the state forbids. Before `start()`: the async face throws
- * (or rejects with) a `StateError`; the threaded one returns false and emits it as `Error`.
- * After `Close`: control methods return false in both; `send()` returns false in the threaded
- * face and rejects in the async one with a `StateError` whose `cause` closed the stream.
- */
-function refused(kind: "send" | "control") {
-  return (outcome: Outcome, subject: MisuseSubject, phase: Phase, eventsBefore: number): Verdict => {
-    const error = errorOf(outcome);
-    const emitted = subject.events.slice(eventsBefore);
-    if (phase === "fresh") {
-      if (subject.face === "async") return raises(StateError, /start\(\)/)(outcome);
-      if (outcome.how !== "returned" || outcome.value !== false)
-        return `expected false, got ${describe(outcome)}`;
-      const [event, ...more] = emitted;
-      if (event?.event !== "error" || !(event.payload instanceof StateError) || more.length > 0)
-        return "expected exactly one Error event (StateError)";
-      return undefined;
-    }
-    if (emitted.length > 0) return `an event after Close: ${emitted.map((e) => e.event).join(", ")}`;
-    if (subject.face === "threaded" || kind === "control")
-      return outcome.how === "returned" && outcome.value === false
-        ? undefined
-        : `expected false, got ${describe(outcome)}`;
-    if (!(error instanceof StateError)) return `expected StateError, got ${describe(outcome)}`;
-    const report = subject.client.closeReport as CloseReport | undefined;
-    if (error.cause !== report?.error) return "the refusal's cause is not what closed the stream";
-    return undefined;
-  };
-}
-
-/** `sendFrom()` refused by state: a `StateError` in both faces (its `cause` closed the stream once closed). */
-function sendFromRefused(outcome: Outcome, subject: MisuseSubject, phase: Phase): Verdict {
-  const error = errorOf(outcome);
-  if (!(error instanceof StateError)) return `expected StateError, got ${describe(outcome)}`;
-  if (phase === "ended" && error.cause !== subject.client.closeReport?.error)
-    return "the refusal's cause is not what closed the stream";
-  return undefined;
-}
-
-/** In the open phase `judgeOpen`, else the state's refusal. */
-function byPhase(judgeOpen: Misuse["judge"], judgeOther: Misuse["judge"]): Misuse["judge"] {
-  return (outcome, subject, phase, before) =>
-    phase === "open"
-      ? judgeOpen(outcome, subject, phase, before)
-      : judgeOther(outcome, subject, phase, before);
-}
 
 const send = (client: AnyClient, chunk: unknown): unknown => client.send(chunk as never);
 const sendFrom = (client: AnyClient, source: unknown, options?: unknown): unknown =>
@@ -382,81 +282,3 @@ export const MISUSES: readonly Misuse[] = [
     ),
   })),
 ];
-
-/** Client options that cannot work; the error must name the option. */
-export const BAD_CLIENT_OPTIONS: readonly BadClientOptions[] = [
-  { name: "null", options: null, names: "options" },
-  { name: "a string", options: "wss://api.deepgram.com", names: "options" },
-  { name: "a number", options: 5, names: "options" },
-  { name: "a misspelt option", options: { keepalive: true }, names: "keepAlive" },
-  { name: "an ftp url", options: { url: "ftp://example.com" }, names: "url" },
-  { name: "ws:// to a remote host", options: { url: "ws://example.com" }, names: "url" },
-  { name: "a numeric url", options: { url: 5 }, names: "url" },
-  { name: "a numeric apiKey", options: { apiKey: 42 }, names: "apiKey" },
-  { name: "a negative connectTimeoutMs", options: { connectTimeoutMs: -1 }, names: "connectTimeoutMs" },
-  { name: "a fractional connectTimeoutMs", options: { connectTimeoutMs: 1.5 }, names: "connectTimeoutMs" },
-  { name: "a string maxPendingBytes", options: { maxPendingBytes: "1" }, names: "maxPendingBytes" },
-  { name: "highWaterMarkBytes 0", options: { highWaterMarkBytes: 0 }, names: "highWaterMarkBytes" },
-  {
-    name: "maxBufferedBytes under highWaterMarkBytes",
-    options: { maxBufferedBytes: 10, highWaterMarkBytes: 100 },
-    names: "maxBufferedBytes",
-  },
-  { name: "a negative maxMessageBytes", options: { maxMessageBytes: -1 }, names: "maxMessageBytes" },
-  { name: "a NaN closeTimeoutMs", options: { closeTimeoutMs: Number.NaN }, names: "closeTimeoutMs" },
-  { name: "keepAlive 'yes'", options: { keepAlive: "yes" }, names: "keepAlive" },
-  { name: "reconnect 'yes'", options: { reconnect: "yes" }, names: "reconnect" },
-  { name: "reconnect attempts 0", options: { reconnect: { attempts: 0 } }, names: "attempts" },
-  { name: "a misspelt reconnect option", options: { reconnect: { attemps: 2 } }, names: "attempts" },
-  {
-    name: "a negative replayMaxSeconds",
-    options: { reconnect: { replayMaxSeconds: -1 } },
-    names: "replayMaxSeconds",
-  },
-  {
-    name: "a negative initialDelayMs",
-    options: { reconnect: { initialDelayMs: -5 } },
-    names: "initialDelayMs",
-  },
-  { name: "a reconnect random that is no function", options: { reconnect: { random: 5 } }, names: "random" },
-  { name: "headers as a string", options: { headers: "x-a: b" }, names: "headers" },
-  { name: "authTransport 'cookie'", options: { authTransport: "cookie" }, names: "authTransport" },
-  {
-    name: "negative iterator bounds",
-    options: { iteratorBounds: { maxMessages: -1 } },
-    names: "maxMessages",
-    face: "async",
-  },
-  { name: "a negative ringBytes", options: { ringBytes: -1 }, names: "ringBytes", face: "threaded" },
-  { name: "a string ringBytes", options: { ringBytes: "big" }, names: "ringBytes", face: "threaded" },
-  {
-    name: "a negative sendTimeoutMs",
-    options: { sendTimeoutMs: -1 },
-    names: "sendTimeoutMs",
-    face: "threaded",
-  },
-  {
-    name: "maxBufferedEvents 0",
-    options: { maxBufferedEvents: 0 },
-    names: "maxBufferedEvents",
-    face: "threaded",
-  },
-  { name: "poolSize 0", options: { poolSize: 0 }, names: "poolSize", face: "threaded" },
-  { name: "an engine that is no MessagePort", options: { engine: 5 }, names: "engine", face: "threaded" },
-];
-
-/** The documented error for bad client options: typed, naming the option. */
-export function judgeConstruction(thrown: unknown, bad: BadClientOptions): Verdict {
-  const typed = thrown instanceof OptionsError || thrown instanceof RangeError || thrown instanceof TypeError;
-  if (!typed) return `expected OptionsError/RangeError/TypeError, got ${String(thrown)}`;
-  if (!(thrown as Error).message.includes(bad.names))
-    return `the error does not name ${bad.names}: ${(thrown as Error).message}`;
-  return undefined;
-}
-
-/** Every `Error` event a throwing handler caused is a `CallbackError` carrying what it threw. */
-export function callbackErrors(subject: MisuseSubject): EarshotError[] {
-  return payloads(subject.events, "error").filter(
-    (error) => isEarshotError(error) && error.code === "ERR_CALLBACK_FAILED",
-  );
-}

@@ -137,7 +137,14 @@ export async function sendFrom(
 function checkedOptions(options: unknown): SendFromOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    const what = options === null ? "null" : Array.isArray(options) ? "an array" : JSON.stringify(options);
+    const what =
+      options === null
+        ? "null"
+        : Array.isArray(options)
+          ? "an array"
+          : typeof options === "string"
+            ? JSON.stringify(options)
+            : `${typeof options} ${String(options)}`;
     throw new OptionsError([
       {
         option: "options",

@@ -7,7 +7,7 @@ import type { CloseReport } from "../session/close-report.ts";
 import { EventPipeline, type PipelineEvents, type PipelineHandler } from "./event-pipeline.ts";
 
 function describeValue(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
 }

@@ -91,7 +91,14 @@ void everyReconnectOptionListed;
 function checkShape(option: unknown): asserts option is boolean | ReconnectOptions | undefined {
   if (option === undefined || typeof option === "boolean") return;
   if (option === null || typeof option !== "object" || Array.isArray(option)) {
-    const what = option === null ? "null" : Array.isArray(option) ? "an array" : JSON.stringify(option);
+    const what =
+      option === null
+        ? "null"
+        : Array.isArray(option)
+          ? "an array"
+          : typeof option === "string"
+            ? JSON.stringify(option)
+            : `${typeof option} ${String(option)}`;
     throw new OptionsError([
       {
         option: "reconnect",
