@@ -10,8 +10,12 @@ import {
   assertKnownOptions,
   CLIENT_OPTION_NAMES,
   type ClientOptions,
+  configureFrame,
+  finalizeFrame,
+  KEEP_ALIVE_FRAME,
   type LiveOptions,
   type LiveTranscriptionEventMap,
+  LiveTranscriptionEvents,
   type MetadataMessage,
   type ReconnectedInfo,
   ReconnectingSession,
@@ -22,6 +26,7 @@ import {
   type ServerMessage,
   type SessionState,
   StateError,
+  toAudioFrame,
 } from "@earshot/core";
 import { deliverSessionEvents, PipelineClient, sendFrom } from "@earshot/core/internal";
 import { MessageHub, type MessageSubscription } from "./message-stream.ts";
@@ -66,7 +71,7 @@ export class AsyncLiveClient
    *   cannot work (e.g. `ws://` to a remote host); RangeError for bad bounds or reconnect numbers.
    */
   constructor(options: AsyncLiveClientOptions = {}) {
-    super();
+    super(Object.values(LiveTranscriptionEvents));
     assertKnownOptions(options, OPTION_NAMES);
     const { iteratorBounds, ...clientOptions } = options;
     // Checked once, here: a bad url, limit or reconnect policy fails now, not at start().
@@ -141,8 +146,10 @@ export class AsyncLiveClient
    * @example `for await (const chunk of microphone) await client.send(chunk);`
    */
   async send(chunk: AudioChunk, { signal }: SendOptions = {}): Promise<void> {
+    // The argument first, as in the threaded face: a wrong chunk is wrong in any state.
+    const frame = toAudioFrame(chunk);
     const session = this.#writable("send()");
-    if (session.send(chunk)) return;
+    if (frame === undefined || session.send(frame)) return;
     try {
       await session.drained(signal === undefined ? {} : { signal });
     } catch (error) {
@@ -157,32 +164,36 @@ export class AsyncLiveClient
    * stream ends (a `StateError` whose `cause` closed it). Aborting stops reading, not the stream.
    * @example `await client.sendFrom(fs.createReadStream("call.wav"), { pace: "realtime" });`
    */
-  async sendFrom(source: AudioSource, options: SendFromOptions = {}): Promise<void> {
-    this.#writable("sendFrom()");
+  async sendFrom(source: AudioSource, options?: SendFromOptions): Promise<void> {
     await sendFrom(source, options, {
       liveOptions: this.#liveOptions,
       send: (chunk, signal) => this.send(chunk, signal === undefined ? {} : { signal }),
       ended: this.#ended.signal,
+      assertWritable: () => void this.#writable("sendFrom()"),
     });
   }
 
   /** Queues a KeepAlive behind the audio; false once the stream has closed (nothing sent, no event). */
   keepAlive(): boolean {
-    return this.#control("keepAlive()", (session) => session.keepAlive());
+    return this.#control("keepAlive()", KEEP_ALIVE_FRAME);
   }
 
   /**
    * Asks for the pending audio as finals (`from_finalize`), behind queued audio; false once closed.
+   * @throws RangeError for a channel that is not a non-negative integer (whatever the stream's state).
    * @example `client.finalize(); client.finalize({ channel: 1 }); client.finalize(1);`
    */
   finalize(options: { channel?: number } | number = {}): boolean {
-    const channel = typeof options === "number" ? options : options.channel;
-    return this.#control("finalize()", (session) => session.finalize(channel));
+    // Encoded first (core's encoder checks the channel), as in the threaded face.
+    return this.#control("finalize()", finalizeFrame(finalizeChannel(options)));
   }
 
-  /** Toggles features mid-stream, e.g. `configure({ numerals: true })`; false once closed. */
+  /**
+   * Toggles features mid-stream, e.g. `configure({ numerals: true })`; false once closed.
+   * @throws TypeError when `features` is not an object (whatever the stream's state).
+   */
   configure(features: Record<string, unknown>): boolean {
-    return this.#control("configure()", (session) => session.configure(features));
+    return this.#control("configure()", configureFrame(features));
   }
 
   /**
@@ -267,9 +278,18 @@ export class AsyncLiveClient
     return this.#session;
   }
 
-  #control(method: string, apply: (session: ReconnectingSession) => void): boolean {
+  #control(method: string, frame: string): boolean {
     if (this.#session !== undefined && this.events.closed) return false;
-    apply(this.#writable(method));
+    this.#writable(method).sendControl(frame);
     return true;
   }
+}
+
+/** The channel of `finalize(options)`: a number, `{ channel }` or nothing; checked by core's encoder. */
+function finalizeChannel(options: unknown): number | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options === "object" && options !== null && !Array.isArray(options))
+    return (options as { channel?: number }).channel;
+  // Anything else goes to the encoder as the channel, which refuses it with a RangeError.
+  return options as number;
 }

@@ -345,6 +345,15 @@ export class LiveSession {
         report.error ? { cause: report.error, requestId: this.#requestId } : { requestId: this.#requestId },
       );
     }
+    // Failing (abort(), a timeout, a limit) but not yet closed: what is queued now is thrown
+    // away with the socket, so taking it would lose it silently.
+    const failure = this.#failure;
+    if (failure !== undefined) {
+      throw new StateError(`Cannot ${what}: the session is closing (${failure.code}: see cause).`, {
+        cause: failure,
+        requestId: this.#requestId,
+      });
+    }
     if (this.#finishing) throw new StateError(`Cannot ${what} after finish().`);
   }
 

@@ -71,5 +71,11 @@ describe("unknown client options", () => {
 
   it("list the known names when nothing is close", () => {
     expect(() => assertKnownOptions({ zzzzzzzzzz: 1 }, ["apiKey"])).toThrow(/known: apiKey/);
+    // Plain JavaScript can pass anything: it is named, not crashed on.
+    for (const value of [null, "wss://api.deepgram.com", 5, []]) {
+      expect(() => assertKnownOptions(value as never, ["apiKey"])).toThrow(
+        /options: must be an object of client options/,
+      );
+    }
   });
 });

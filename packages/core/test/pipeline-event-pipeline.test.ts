@@ -4,9 +4,10 @@ import {
   type CloseReport,
   ConnectionClosedError,
   type LiveTranscriptionEventMap,
+  LiveTranscriptionEvents,
   StateError,
 } from "../src/index.ts";
-import { EventPipeline } from "../src/internal.ts";
+import { EventPipeline, PipelineClient } from "../src/internal.ts";
 
 const dropped = (): ConnectionClosedError =>
   new ConnectionClosedError({ closeCode: 1008, reason: "DATA-0000 bad audio", requestId: undefined });
@@ -103,5 +104,41 @@ describe("EventPipeline", () => {
     pipeline.reopen();
     pipeline.emit("open", { requestId: undefined });
     expect(log).toEqual(["close", "open"]);
+  });
+
+  it("several throwing handlers of one event: their CallbackErrors come next, in the order they threw", () => {
+    const pipeline = new EventPipeline<LiveTranscriptionEventMap>();
+    const causes: unknown[] = [];
+    pipeline.on("open", () => {
+      throw "first";
+    });
+    pipeline.on("open", () => {
+      throw "second";
+    });
+    pipeline.on("error", (error) => causes.push(error.cause));
+    pipeline.push("open", { requestId: undefined });
+    pipeline.push("error", new StateError("queued before"));
+    pipeline.flush();
+    expect(causes).toEqual(["first", "second", undefined]);
+  });
+});
+
+describe("PipelineClient", () => {
+  class Client extends PipelineClient<LiveTranscriptionEventMap> {
+    constructor() {
+      super(Object.values(LiveTranscriptionEvents));
+    }
+  }
+
+  it("refuses a handler that could never run: an unknown event (naming the nearest) or a non-function", () => {
+    const client = new Client();
+    expect(() => client.on("Resutls" as never, () => {})).toThrow(
+      /"Resutls" is not an event.*Did you mean "Results"\?/,
+    );
+    expect(() => client.once("Transcript" as never, () => {})).toThrow(TypeError);
+    expect(() => client.off("message" as never, () => {})).toThrow(/Its events: open, close, Results/);
+    expect(() => client.on("Results", 5 as never)).toThrow(/the handler must be a function, not number 5/);
+    expect(() => client.on("Results", undefined as never)).toThrow(TypeError);
+    expect(client.on("Results", () => {})).toBe(client);
   });
 });

@@ -7,6 +7,7 @@ import {
   ConnectionClosedError,
   HandshakeError,
   isReconnectable,
+  OptionsError,
   resolveReconnectPolicy,
 } from "../src/index.ts";
 
@@ -30,6 +31,24 @@ describe("the reconnect policy", () => {
     expect(() => resolveReconnectPolicy({ attempts: 0 })).toThrow(RangeError);
     expect(() => resolveReconnectPolicy({ maxAttemptsPerWindow: 1.5 })).toThrow(RangeError);
     expect(() => resolveReconnectPolicy({ initialDelayMs: -1 })).toThrow(RangeError);
+  });
+
+  it("refuses what plain JavaScript could pass: another type, a misspelt key, a bound or hook that cannot work", () => {
+    expect(() => resolveReconnectPolicy("yes" as never)).toThrow(OptionsError);
+    expect(() => resolveReconnectPolicy(null as never)).toThrow(
+      /reconnect: must be true, false or an object/,
+    );
+    expect(() => resolveReconnectPolicy({ attemps: 2 } as never)).toThrow(
+      /reconnect\.attemps: is not a reconnect option; did you mean attempts\?/,
+    );
+    expect(() => resolveReconnectPolicy({ replayMaxSeconds: -1 })).toThrow(
+      /replayMaxSeconds must be a positive/,
+    );
+    expect(() => resolveReconnectPolicy({ random: 5 as never })).toThrow(TypeError);
+    expect(() => resolveReconnectPolicy({ clock: {} as never })).toThrow(/reconnect\.clock/);
+    expect(resolveReconnectPolicy({ replayMaxSeconds: 5, clock: new ManualClock() })?.replayMaxSeconds).toBe(
+      5,
+    );
   });
 
   it("backs off with full jitter: a random share of the capped exponential ceiling", () => {

@@ -198,4 +198,23 @@ describe("LiveSession sending", () => {
     s.abort();
     await closed;
   });
+
+  it("refuses audio and control frames right after abort(), before the socket has closed: nothing is taken to be lost", async () => {
+    const s = session();
+    const closed = closeOf(s);
+    await s.connect();
+    s.abort("stop");
+    expect(s.closeReport).toBeUndefined();
+    let refusal: unknown;
+    try {
+      s.send(frame(0));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(StateError);
+    expect((refusal as StateError).message).toMatch(/closing \(ERR_ABORTED/);
+    expect(() => s.finalize()).toThrow(StateError);
+    const report = await closed;
+    expect((refusal as StateError).cause).toBe(report.error);
+  });
 });

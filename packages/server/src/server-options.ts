@@ -60,6 +60,8 @@ export interface FaultPlan {
   resultsAfterClose?: number;
   /** Once this many audio bytes have arrived, write half of a frame, then reset the TCP connection (RST). */
   resetMidFrameAfterBytes?: number;
+  /** Once this many audio bytes have arrived, reset the TCP connection (RST, no close frame, no FIN). */
+  resetAfterBytes?: number;
 }
 
 /** Options of {@link startServer}. */

@@ -23,6 +23,20 @@ describe("fault injection", () => {
     expect((await client.closed).code).toBe(1006);
   });
 
+  it("resets the TCP connection (RST: ECONNRESET, no close frame) after N audio bytes", async () => {
+    server = await startServer({ faults: { resetAfterBytes: 16_000 } });
+    const errors: Error[] = [];
+    // ws keeps TCP errors to itself: listen on the socket the upgrade came on.
+    const client = await connect(server.url, LINEAR16, {
+      onUpgrade: (response) => response.socket.on("error", (error) => errors.push(error)),
+    });
+    await sendAudio(client.ws, tone(0.4), 3_200).catch(() => {});
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    await sendAudio(client.ws, tone(0.2), 3_200).catch(() => {});
+    expect((await client.closed).code).toBe(1006);
+    expect(errors.map((error) => (error as NodeJS.ErrnoException).code)).toEqual(["ECONNRESET"]);
+  });
+
   it("drops the TCP connection after N ms", async () => {
     server = await startServer({ faults: { dropAfterMs: 50 } });
     const client = await connect(server.url, LINEAR16);

@@ -1,5 +1,5 @@
 import type { LiveOptions } from "@earshot/core";
-import { silence, tone } from "@earshot/testkit";
+import { levelCodedWord, silence, tone } from "@earshot/testkit";
 import { describe, expect, it } from "vitest";
 import type { EngineEvent } from "../src/engine.ts";
 import { type ScriptOptions, scriptedEngine } from "../src/index.ts";
@@ -130,6 +130,37 @@ describe("scripted engine", () => {
     stream.close();
     expect(events.map((event) => event.type)).toEqual(["speech-started", "final", "speech-started"]);
     expect(words(events[1])).toEqual(["a", "b"]);
+  });
+
+  it('wordChoice "level": the audio names each word, so any stream hearing the same audio says the same words', async () => {
+    const script = { transcript: "zero one two three four", wordChoice: "level" } as const;
+    const utterance = [levelCodedWord(3, 0.4), levelCodedWord(1, 0.4), levelCodedWord(4, 0.4), silence(0.1)];
+    const events = await run(script, {}, utterance);
+    const final = events.find((event) => event.type === "final");
+    expect(words(final)).toEqual(["three", "one", "four"]);
+    if (final?.type !== "final") throw new Error("no final");
+    expect(final.words.map((w) => [w.start, w.end])).toEqual([
+      [0, 0.4],
+      [0.4, 0.8],
+      [0.8, 1.2],
+    ]);
+    // A second stream that starts at the second word (a replay) hears the same words there.
+    const replayed = await run(script, {}, utterance.slice(1));
+    expect(words(replayed.find((event) => event.type === "final"))).toEqual(["one", "four"]);
+    // Levels past the script wrap around it; a half-spoken word counts at the endpoint.
+    const wrapped = await run(script, {}, [levelCodedWord(7, 0.4), levelCodedWord(0, 0.2), silence(0.1)]);
+    expect(words(wrapped.find((event) => event.type === "final"))).toEqual(["two", "zero"]);
+    expect(() => scriptedEngine({ wordChoice: "loud" as never })).toThrow(/wordChoice/);
+  });
+
+  it("sends an interim result every interimIntervalSeconds of audio", async () => {
+    const interims = async (script: ScriptOptions) =>
+      (await run({ transcript: "a b c d e f", ...script }, { interim_results: true }, [tone(2)])).filter(
+        (event) => event.type === "interim",
+      );
+    expect((await interims({})).map((event) => (event.type === "interim" ? event.end : 0))).toEqual([1, 2]);
+    expect(await interims({ interimIntervalSeconds: 0.25 })).toHaveLength(8);
+    expect(() => scriptedEngine({ interimIntervalSeconds: 0 })).toThrow(/interimIntervalSeconds/);
   });
 
   it("treats quiet audio below the threshold as silence", async () => {

@@ -62,3 +62,18 @@ export function wav(pcm: Buffer, format: Pcm16Format = {}): Buffer {
   header.writeUInt32LE(pcm.length, 40);
   return Buffer.concat([header, pcm]);
 }
+
+/**
+ * `seconds` of "speech" that names script token `index` to the scripted engine with
+ * `wordChoice: "level"`: a square wave of ±(silenceThreshold + index), linear16 mono 16 kHz.
+ * Whatever connection hears it, the engine calls it by the same word.
+ */
+export function levelCodedWord(index: number, seconds: number, silenceThreshold = 500): Buffer {
+  const level = silenceThreshold + index;
+  if (!Number.isInteger(index) || index < 0 || level > 32_767)
+    throw new RangeError(`levelCodedWord: index must be an integer in 0..${32_767 - silenceThreshold}`);
+  const samples = Math.round(seconds * 16_000);
+  const out = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) out.writeInt16LE(i % 2 === 0 ? level : -level, i * 2);
+  return out;
+}

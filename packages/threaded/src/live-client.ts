@@ -19,6 +19,7 @@ import {
   KEEP_ALIVE_FRAME,
   type LiveOptions,
   type LiveTranscriptionEventMap,
+  LiveTranscriptionEvents,
   resolveClientOptions,
   type SendFromOptions,
   StateError,
@@ -29,7 +30,12 @@ import {
 } from "@earshot/core";
 import { PipelineClient, sendFrom } from "@earshot/core/internal";
 import { acquireEngine, type EngineLease, engineWorkerFileUrl, setEnginePoolSize } from "./engine-pool.ts";
-import { engineClientOptions, LIVE_CLIENT_OPTION_NAMES, type LiveClientOptions } from "./options.ts";
+import {
+  checkLiveClientOptions,
+  engineClientOptions,
+  LIVE_CLIENT_OPTION_NAMES,
+  type LiveClientOptions,
+} from "./options.ts";
 import { RecordKind } from "./ring-buffer.ts";
 import { type RingWriteLimits, writeAudio, writeControl, writeRecord } from "./ring-writes.ts";
 import { SessionChannel } from "./session-channel.ts";
@@ -76,8 +82,9 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
    * that cannot work (such as an `engineWorkerFile` that is not a path or URL).
    */
   constructor(options: LiveClientOptions = {}) {
-    super();
+    super(Object.values(LiveTranscriptionEvents));
     assertKnownOptions(options, OPTION_NAMES);
+    checkLiveClientOptions(options);
     const {
       engine,
       ringBytes,
@@ -173,13 +180,17 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
    * rejects as soon as the stream ends (a `StateError` whose `cause` closed it).
    * @example `await client.sendFrom(fs.createReadStream("call.raw"), { pace: "realtime" });`
    */
-  async sendFrom(source: AudioSource, options: SendFromOptions = {}): Promise<void> {
+  async sendFrom(source: AudioSource, options?: SendFromOptions): Promise<void> {
     const ended = this.#ended.signal;
     await sendFrom(source, options, {
       liveOptions: this.#liveOptions,
       ended,
       send: async (chunk) => {
         if (!this.send(chunk)) throw this.events.closed ? ended.reason : this.events.refusal("sendFrom()");
+      },
+      assertWritable: () => {
+        const refusal = this.#refusal("sendFrom()");
+        if (refusal !== undefined) throw refusal;
       },
     });
   }
@@ -267,10 +278,19 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
   #writable(method: string): SessionChannel | undefined {
     const channel = this.#channel;
     if (channel?.closed) return undefined;
-    if (channel !== undefined && !channel.finishing && channel.phase === SessionPhase.Open) return channel;
-    const why = channel === undefined ? "start() was never called" : "finish() was already called";
-    this.#report(new StateError(`${method} was refused: ${why}.`));
+    const refusal = this.#refusal(method);
+    if (refusal === undefined) return channel;
+    this.#report(refusal);
     return undefined;
+  }
+
+  /** Why `method` cannot write now (a `StateError`; once closed its `cause` closed the stream), or undefined. */
+  #refusal(method: string): StateError | undefined {
+    const channel = this.#channel;
+    if (channel?.closed) return this.events.refusal(method);
+    if (channel !== undefined && !channel.finishing && channel.phase === SessionPhase.Open) return undefined;
+    const why = channel === undefined ? "start() was never called" : "finish() was already called";
+    return new StateError(`${method} was refused: ${why}.`);
   }
 
   /** The engine marked the session closed without a close report: it died. */

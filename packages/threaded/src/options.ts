@@ -1,6 +1,6 @@
 /** The options of a `LiveClient`. */
 import type { MessagePort } from "node:worker_threads";
-import { type ClientOptions, resolveReconnectPolicy } from "@earshot/core";
+import { type ClientOptions, type OptionProblem, OptionsError, resolveReconnectPolicy } from "@earshot/core";
 
 /** How a {@link LiveClient} connects; every `ClientOptions` field (with `reconnect`) applies too. */
 export interface LiveClientOptions extends ClientOptions {
@@ -51,6 +51,45 @@ export const LIVE_CLIENT_OPTION_NAMES = [
   "poolSize",
   "engineWorkerFile",
 ];
+
+function positiveNumber(value: unknown, integer: boolean): boolean {
+  return (
+    typeof value === "number" && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value))
+  );
+}
+
+/**
+ * Checks the options only a `LiveClient` has (core checks the rest).
+ *
+ * @throws OptionsError naming each that cannot work.
+ */
+export function checkLiveClientOptions(options: LiveClientOptions): void {
+  const { engine, ringBytes, sendTimeoutMs, maxBufferedEvents, poolSize } = options;
+  const problems: OptionProblem[] = [];
+  if (engine !== undefined && typeof (engine as { postMessage?: unknown } | null)?.postMessage !== "function")
+    problems.push({ option: "engine", message: "must be a MessagePort served by serveLiveSessions" });
+  if (ringBytes !== undefined && !positiveNumber(ringBytes, false))
+    problems.push({
+      option: "ringBytes",
+      message: `must be a positive number of bytes, not ${String(ringBytes)}`,
+    });
+  if (sendTimeoutMs !== undefined && !positiveNumber(sendTimeoutMs, false))
+    problems.push({
+      option: "sendTimeoutMs",
+      message: `must be a positive number of ms, not ${String(sendTimeoutMs)}`,
+    });
+  if (maxBufferedEvents !== undefined && !positiveNumber(maxBufferedEvents, true))
+    problems.push({
+      option: "maxBufferedEvents",
+      message: `must be a positive whole number, not ${String(maxBufferedEvents)}`,
+    });
+  if (poolSize !== undefined && !positiveNumber(poolSize, true))
+    problems.push({
+      option: "poolSize",
+      message: `must be a positive whole number, not ${String(poolSize)}`,
+    });
+  if (problems.length > 0) throw new OptionsError(problems);
+}
 
 /**
  * The client options as they cross to the engine: the reconnect policy checked here, without

@@ -42,8 +42,40 @@ function readerIterator(stream: ReadableStreamLike): AsyncIterator<AudioChunk> {
   };
 }
 
-/** One iterator over any {@link AudioSource}. */
+function describeSource(source: unknown): string {
+  if (source === null) return "null";
+  if (typeof source === "string") return "a string (text, not audio bytes)";
+  if (typeof source !== "object" && typeof source !== "function") return `${typeof source} ${String(source)}`;
+  const name = (Object.getPrototypeOf(source) as { constructor?: { name?: unknown } } | null)?.constructor
+    ?.name;
+  return typeof name === "string" && name !== "" && name !== "Object"
+    ? `a ${name}`
+    : "an object that is not iterable";
+}
+
+/**
+ * Checks that `source` can be read as audio, without starting to read it.
+ *
+ * @throws TypeError naming what was given when it is no Node `Readable`, Web `ReadableStream`
+ *   or (async) iterable — a string, though iterable, is text and is refused too.
+ */
+export function assertAudioSource(source: unknown): asserts source is AudioSource {
+  const readable =
+    typeof source === "object" &&
+    source !== null &&
+    (typeof (source as AsyncIterable<AudioChunk>)[Symbol.asyncIterator] === "function" ||
+      typeof (source as ReadableStreamLike).getReader === "function" ||
+      typeof (source as Iterable<AudioChunk>)[Symbol.iterator] === "function");
+  if (!readable) {
+    throw new TypeError(
+      `sendFrom() needs a Node Readable, a Web ReadableStream or an (async) iterable of audio chunks; received ${describeSource(source)}`,
+    );
+  }
+}
+
+/** One iterator over any {@link AudioSource}. @throws TypeError as {@link assertAudioSource} does. */
 export function iterateAudio(source: AudioSource): AsyncIterator<AudioChunk> | Iterator<AudioChunk> {
+  assertAudioSource(source);
   // Node streams and, since Node 18, Web streams are async iterables themselves: prefer that,
   // since their own iterator knows how to clean up (destroy / cancel) on early exit.
   if (typeof (source as AsyncIterable<AudioChunk>)[Symbol.asyncIterator] === "function") {
@@ -51,12 +83,7 @@ export function iterateAudio(source: AudioSource): AsyncIterator<AudioChunk> | I
   }
   if (typeof (source as ReadableStreamLike).getReader === "function")
     return readerIterator(source as ReadableStreamLike);
-  if (typeof (source as Iterable<AudioChunk>)[Symbol.iterator] === "function") {
-    return (source as Iterable<AudioChunk>)[Symbol.iterator]();
-  }
-  throw new TypeError(
-    "sendFrom() needs a Node Readable, a Web ReadableStream or an (async) iterable of audio chunks",
-  );
+  return (source as Iterable<AudioChunk>)[Symbol.iterator]();
 }
 
 /**

@@ -3,10 +3,17 @@
  * backpressure after each, and — with `pace: "realtime"` — no faster than the audio plays.
  */
 import type { Clock } from "../clock.ts";
-import { OptionsError } from "../errors.ts";
+import { type OptionProblem, OptionsError } from "../errors.ts";
 import { type AudioChunk, toAudioFrame } from "../frames.ts";
 import type { LiveOptions } from "../options.ts";
-import { type AudioSource, abortable, abortedError, iterateAudio, releaseSource } from "./audio-source.ts";
+import {
+  type AudioSource,
+  abortable,
+  abortedError,
+  assertAudioSource,
+  iterateAudio,
+  releaseSource,
+} from "./audio-source.ts";
 import { audioBytesPerSecond } from "./rate.ts";
 import { RealtimePacer } from "./realtime-pacer.ts";
 import { isRiffWave, readWavHeader } from "./wav-header.ts";
@@ -41,6 +48,11 @@ export interface AudioSink {
    * settles at once instead of waiting for the source's next chunk.
    */
   readonly ended?: AbortSignal;
+  /**
+   * Throws the face's error when the stream cannot take audio now (before `start()`, after
+   * `finish()`). Called once the arguments are known to be good, before anything is read.
+   */
+  readonly assertWritable?: () => void;
 }
 
 function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
@@ -102,23 +114,55 @@ function headerIncomplete(bytes: Uint8Array): boolean {
  */
 export async function sendFrom(
   source: AudioSource,
-  options: SendFromOptions,
+  options: SendFromOptions | undefined,
   sink: AudioSink,
 ): Promise<void> {
-  const { pace = "none", clock } = options;
+  // Arguments first, then state: a wrong argument is the same error whatever the stream is doing.
+  const { pace = "none", clock, signal: own } = checkedOptions(options);
+  assertAudioSource(source);
   const ended = sink.ended;
   if (ended?.aborted) throw ended.reason;
-  const signal =
-    ended === undefined || options.signal === undefined
-      ? (options.signal ?? ended)
-      : AbortSignal.any([options.signal, ended]);
+  sink.assertWritable?.();
+  const signal = ended === undefined || own === undefined ? (own ?? ended) : AbortSignal.any([own, ended]);
   try {
     await pump(source, { pace, signal, clock }, sink);
   } catch (error) {
     // The stream ended: the face's own error (a StateError whose cause closed the stream).
-    if (ended?.aborted && !options.signal?.aborted) throw ended.reason;
+    if (ended?.aborted && !own?.aborted) throw ended.reason;
     throw error;
   }
+}
+
+/** `options` as given by plain JavaScript too: an object with a valid `pace`, `signal` and `clock`, or nothing. */
+function checkedOptions(options: unknown): SendFromOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    const what =
+      options === null
+        ? "null"
+        : Array.isArray(options)
+          ? "an array"
+          : typeof options === "string"
+            ? JSON.stringify(options)
+            : `${typeof options} ${String(options)}`;
+    throw new OptionsError([
+      {
+        option: "options",
+        message: `sendFrom()'s options must be an object such as { pace: "realtime" }, not ${what}`,
+      },
+    ]);
+  }
+  const { pace, signal, clock } = options as Record<string, unknown>;
+  const problems: OptionProblem[] = [];
+  if (pace !== undefined && pace !== "realtime" && pace !== "none")
+    problems.push({ option: "pace", message: `must be "realtime" or "none", not ${JSON.stringify(pace)}` });
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    problems.push({ option: "signal", message: "must be an AbortSignal (e.g. AbortSignal.timeout(5000))" });
+  const timer = clock as Partial<Clock> | null | undefined;
+  if (clock !== undefined && (typeof timer?.now !== "function" || typeof timer.setTimeout !== "function"))
+    problems.push({ option: "clock", message: "must be a Clock (now, setTimeout, clearTimeout)" });
+  if (problems.length > 0) throw new OptionsError(problems);
+  return options as SendFromOptions;
 }
 
 async function pump(
@@ -126,11 +170,6 @@ async function pump(
   { pace, signal, clock }: { pace: string; signal: AbortSignal | undefined; clock: Clock | undefined },
   sink: AudioSink,
 ): Promise<void> {
-  if (pace !== "realtime" && pace !== "none") {
-    throw new OptionsError([
-      { option: "pace", message: `must be "realtime" or "none", not ${JSON.stringify(pace)}` },
-    ]);
-  }
   if (signal?.aborted) throw abortedError(signal, "sendFrom()");
   const iterator = iterateAudio(source);
   let ended = false;

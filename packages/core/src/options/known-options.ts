@@ -58,7 +58,7 @@ export function nearestName(name: string, known: readonly string[]): string | un
 
 /**
  * Throws one `OptionsError` listing every key of `options` not in `known`, each with the
- * nearest known name when there is one.
+ * nearest known name when there is one (or naming `options` when it is no object at all).
  *
  * @example
  * ```ts
@@ -66,6 +66,16 @@ export function nearestName(name: string, known: readonly string[]): string | un
  * ```
  */
 export function assertKnownOptions(options: object, known: readonly string[]): void {
+  // Plain JavaScript callers can pass anything: null, a URL string, an array.
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    const what = options === null ? "null" : Array.isArray(options) ? "an array" : `a ${typeof options}`;
+    throw new OptionsError([
+      {
+        option: "options",
+        message: `must be an object of client options (e.g. { url, apiKey }), not ${what}`,
+      },
+    ]);
+  }
   const problems = Object.keys(options)
     .filter((key) => !known.includes(key))
     .map((key) => {

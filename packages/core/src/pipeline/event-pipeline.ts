@@ -52,6 +52,8 @@ export class EventPipeline<M extends PipelineEvents> {
   readonly #handlers: HandlerRegistry<RegistryMap<M>>;
   #queue: Array<QueuedEvent<M> | undefined> = [];
   #head = 0;
+  /** Where the next `CallbackError` of the event being delivered goes: after those before it. */
+  #insertAt = 0;
   #delivering = false;
   #report: CloseReport | undefined;
   readonly #reported = new Set<unknown>();
@@ -151,6 +153,7 @@ export class EventPipeline<M extends PipelineEvents> {
         const next = this.#queue[this.#head] as QueuedEvent<M>;
         this.#queue[this.#head] = undefined;
         this.#head++;
+        this.#insertAt = this.#head;
         this.#handlers.emit(next.event, ...([next.payload] as RegistryMap<M>[keyof M]));
       }
     } finally {
@@ -182,8 +185,9 @@ export class EventPipeline<M extends PipelineEvents> {
       warnLater(error);
       return;
     }
-    // Reported as the very next event, ahead of anything already queued.
+    // Reported as the very next event, ahead of anything already queued (several handlers of
+    // one event that throw: in the order they threw).
     this.#reported.add(error);
-    this.#queue.splice(this.#head, 0, { event: "error", payload: error } as QueuedEvent<M>);
+    this.#queue.splice(this.#insertAt++, 0, { event: "error", payload: error } as QueuedEvent<M>);
   }
 }

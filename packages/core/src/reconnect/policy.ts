@@ -4,7 +4,8 @@
  * outage and in total per time window, so no stream can reconnect forever.
  */
 import { type Clock, systemClock } from "../clock.ts";
-import type { EarshotError } from "../errors.ts";
+import { type EarshotError, OptionsError } from "../errors.ts";
+import { nearestName } from "../options/known-options.ts";
 
 /** Default connection attempts after one drop before the stream fails. */
 export const DEFAULT_RECONNECT_ATTEMPTS = 3;
@@ -67,10 +68,68 @@ export interface ReconnectPolicy {
   readonly random: () => number;
 }
 
+/** Every {@link ReconnectOptions} key. */
+const RECONNECT_OPTION_NAMES = [
+  "attempts",
+  "initialDelayMs",
+  "maxDelayMs",
+  "maxAttemptsPerWindow",
+  "windowMs",
+  "reconnectWhenIdle",
+  "replayMaxSeconds",
+  "clock",
+  "random",
+] as const;
+
+/** Fails to compile when a `ReconnectOptions` key is missing above. */
+type UnlistedReconnectOption = Exclude<keyof ReconnectOptions, (typeof RECONNECT_OPTION_NAMES)[number]>;
+const everyReconnectOptionListed: [UnlistedReconnectOption] extends [never] ? true : UnlistedReconnectOption =
+  true;
+void everyReconnectOptionListed;
+
+/** The `reconnect` option is `true`, `false` or an object of known keys: anything else is a mistake. */
+function checkShape(option: unknown): asserts option is boolean | ReconnectOptions | undefined {
+  if (option === undefined || typeof option === "boolean") return;
+  if (option === null || typeof option !== "object" || Array.isArray(option)) {
+    const what =
+      option === null
+        ? "null"
+        : Array.isArray(option)
+          ? "an array"
+          : typeof option === "string"
+            ? JSON.stringify(option)
+            : `${typeof option} ${String(option)}`;
+    throw new OptionsError([
+      {
+        option: "reconnect",
+        message: `must be true, false or an object of reconnect options (e.g. { attempts: 5 }), not ${what}`,
+      },
+    ]);
+  }
+  const known: readonly string[] = RECONNECT_OPTION_NAMES;
+  const unknown = Object.keys(option).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  throw new OptionsError(
+    unknown.map((key) => {
+      const nearest = nearestName(key, known);
+      return {
+        option: `reconnect.${key}`,
+        message:
+          nearest === undefined
+            ? `is not a reconnect option (known: ${known.join(", ")})`
+            : `is not a reconnect option; did you mean ${nearest}?`,
+      };
+    }),
+  );
+}
+
 /**
  * Resolves the `reconnect` client option; `undefined` when reconnecting is off.
  *
- * @throws RangeError for a count that is not a positive integer or a negative delay.
+ * @throws OptionsError when it is neither a boolean nor an object, or names an unknown key
+ *   (naming the nearest); RangeError for a count that is not a positive integer, a negative
+ *   delay or a `replayMaxSeconds` that is not positive; TypeError for a `clock` or `random`
+ *   that cannot be used.
  * @example
  * ```ts
  * resolveReconnectPolicy(true)?.attempts; // 3
@@ -79,6 +138,7 @@ export interface ReconnectPolicy {
 export function resolveReconnectPolicy(
   option: boolean | ReconnectOptions | undefined,
 ): ReconnectPolicy | undefined {
+  checkShape(option);
   if (option === undefined || option === false) return undefined;
   const given = option === true ? {} : option;
   const policy: ReconnectPolicy = {
@@ -103,6 +163,23 @@ export function resolveReconnectPolicy(
     if (!(Number.isFinite(value) && value >= 0)) {
       throw new RangeError(`reconnect.${name} must be a number >= 0, not ${String(value)}`);
     }
+  }
+  const seconds = policy.replayMaxSeconds;
+  if (seconds !== undefined && !(typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0)) {
+    throw new RangeError(`reconnect.replayMaxSeconds must be a positive number, not ${String(seconds)}`);
+  }
+  if (typeof policy.random !== "function") {
+    throw new TypeError("reconnect.random must be a function returning a number in [0, 1)");
+  }
+  const clock = policy.clock as Partial<Clock> | null;
+  if (
+    clock === null ||
+    typeof clock !== "object" ||
+    typeof clock.now !== "function" ||
+    typeof clock.setTimeout !== "function" ||
+    typeof clock.clearTimeout !== "function"
+  ) {
+    throw new TypeError("reconnect.clock must be a Clock (now, setTimeout, clearTimeout)");
   }
   return policy;
 }

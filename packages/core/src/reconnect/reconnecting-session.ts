@@ -13,7 +13,7 @@ import { channelSink } from "../diagnostics.ts";
 import { AbortedError, CallbackError, type EarshotError, OptionsError } from "../errors.ts";
 import { type AudioChunk, configureFrame, finalizeFrame, KEEP_ALIVE_FRAME, toAudioFrame } from "../frames.ts";
 import type { MetadataMessage, ServerMessage } from "../messages.ts";
-import { type LiveOptions, resolveClientOptions } from "../options.ts";
+import { type LiveOptions, resolveClientOptions, validateLiveOptions } from "../options.ts";
 import { HandlerRegistry } from "../pipeline/handler-registry.ts";
 import { warnLater } from "../pipeline/warn.ts";
 import { DEFAULT_REPLAY_MAX_BYTES, ReplayBuffer } from "../replay.ts";
@@ -73,6 +73,8 @@ export class ReconnectingSession {
    *   that cannot be replayed (no fixed byte rate, or `multichannel`).
    */
   constructor(init: ReconnectingSessionInit) {
+    // First: what follows reads the options (the replay's byte rate), and must not trip on them.
+    validateLiveOptions(init.options);
     const { reconnect, ...client } = init.client ?? {};
     this.#options = init.options;
     this.#client = resolveClientOptions(client);
@@ -159,7 +161,13 @@ export class ReconnectingSession {
   send(chunk: AudioChunk): boolean {
     const frame = toAudioFrame(chunk);
     if (frame === undefined) return this.#session.send(chunk);
-    const below = this.#session.send(frame);
+    let below = true;
+    try {
+      below = this.#session.send(frame);
+    } catch (error) {
+      // The connection is failing: if a new one will take over, the replay carries this audio.
+      if (!this.#replayWillCarry(error)) throw error;
+    }
     this.#replay?.record(frame);
     this.#telemetry.audioSent(frame.byteLength);
     return below;
@@ -167,8 +175,26 @@ export class ReconnectingSession {
 
   /** Queues a control frame encoded by `frames.ts` (KeepAlive, Finalize, Configure). */
   sendControl(frame: string): void {
-    this.#session.sendControl(frame);
+    try {
+      this.#session.sendControl(frame);
+    } catch (error) {
+      // A failing connection that a new one will replace: the frame cannot reach the server,
+      // as it could not a moment later on the dead socket.
+      if (!this.#replayWillCarry(error)) throw error;
+    }
     if (frame.startsWith('{"type":"Finalize"')) this.#telemetry.finalizeSent();
+  }
+
+  /**
+   * Whether `refusal` came from a connection that is failing (not yet closed) with an error a
+   * reconnect will follow, so that what it refused goes to the next connection instead.
+   */
+  #replayWillCarry(refusal: unknown): boolean {
+    const policy = this.#policy;
+    if (policy === undefined || this.#ending || !this.#opened) return false;
+    if (this.#session.closeReport !== undefined) return false;
+    const failure = (refusal as { cause?: unknown } | null)?.cause as EarshotError | undefined;
+    return isReconnectable(failure, 1, policy);
   }
 
   keepAlive(): void {

@@ -32,6 +32,20 @@ export interface ScriptOptions {
   loop?: boolean;
   /** Confidence of every word. @default 0.99 */
   confidence?: number;
+  /** Seconds of audio between two interim results (with `interim_results=true`). @default 1 */
+  interimIntervalSeconds?: number;
+  /**
+   * How each word of `transcript` is chosen.
+   * - `"order"`: the next token of the script. Every stream starts the script again, so a new
+   *   connection that hears replayed audio calls it by other words.
+   * - `"level"`: the audio names the word: the token at index `peak − silenceThreshold`
+   *   (modulo the number of tokens), where `peak` is the largest |sample| of the word's audio
+   *   (mono linear16 carries it exactly; e.g. ±(500 + i) samples make token `i`). The same audio
+   *   gives the same words, with the same times, on any connection: what a test of reconnect
+   *   with replay needs.
+   * Ignored when `words` is given. @default "order"
+   */
+  wordChoice?: "order" | "level";
 }
 
 /** The script used when none is given. */
@@ -58,6 +72,8 @@ export function scriptedEngine(script: ScriptOptions = {}): EngineFactory {
     silenceThreshold: script.silenceThreshold ?? 500,
     loop: script.loop ?? usesDefault,
     confidence: script.confidence ?? 0.99,
+    wordChoice: wordChoice(script.wordChoice),
+    interimIntervalSeconds: positive(script.interimIntervalSeconds, 1, "interimIntervalSeconds"),
   };
   return () => {
     const engine: Engine = {
@@ -77,10 +93,17 @@ export interface ResolvedScript {
   readonly silenceThreshold: number;
   readonly loop: boolean;
   readonly confidence: number;
+  readonly wordChoice: "order" | "level";
+  readonly interimIntervalSeconds: number;
 }
 
 function tokenize(transcript: string): string[] {
   return transcript.split(/\s+/).filter((token) => /[\p{L}\p{N}]/u.test(token));
+}
+
+function wordChoice(value: ScriptOptions["wordChoice"]): "order" | "level" {
+  if (value === undefined || value === "order" || value === "level") return value ?? "order";
+  throw new RangeError(`scriptedEngine: wordChoice must be "order" or "level", not ${String(value)}`);
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

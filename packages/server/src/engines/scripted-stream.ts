@@ -15,6 +15,7 @@ export class ScriptedStream implements EngineStream {
   readonly #endpoint: boolean;
   readonly #interim: boolean;
   readonly #slotSamples: number;
+  readonly #interimSamples: number;
   #closed = false;
 
   /** Samples judged so far (whole windows). */
@@ -35,6 +36,8 @@ export class ScriptedStream implements EngineStream {
   #nextToken = 0;
   #slotProgress = 0;
   #slotStart = 0;
+  /** Largest |sample| of the current word's audio (names the word with `wordChoice: "level"`). */
+  #slotPeak = 0;
   /** Explicit mode: next script word. */
   #nextWord = 0;
 
@@ -50,6 +53,10 @@ export class ScriptedStream implements EngineStream {
     this.#endpoint = endpointing !== false;
     this.#interim = interim_results === true;
     this.#slotSamples = Math.max(1, Math.round(this.#rate / script.wordsPerSecond));
+    this.#interimSamples = Math.max(
+      this.#windowSamples,
+      Math.round(this.#rate * script.interimIntervalSeconds),
+    );
   }
 
   write(samples: Int16Array): void {
@@ -78,14 +85,15 @@ export class ScriptedStream implements EngineStream {
   #judgeWindow(): void {
     const start = this.#position;
     const count = this.#partialCount;
-    const speech = this.#partialPeak >= this.#script.silenceThreshold;
+    const peak = this.#partialPeak;
+    const speech = peak >= this.#script.silenceThreshold;
     this.#position += count;
     this.#partialCount = 0;
     this.#partialPeak = 0;
-    if (speech) this.#heardSpeech(start, count);
+    if (speech) this.#heardSpeech(start, count, peak);
     else this.#heardSilence(count);
     this.#arriveExplicitWords();
-    if (this.#interim && this.#position - this.#lastInterim >= this.#rate) {
+    if (this.#interim && this.#position - this.#lastInterim >= this.#interimSamples) {
       this.#lastInterim = this.#position;
       this.#emit({
         type: "interim",
@@ -96,7 +104,7 @@ export class ScriptedStream implements EngineStream {
     }
   }
 
-  #heardSpeech(start: number, count: number): void {
+  #heardSpeech(start: number, count: number, peak: number): void {
     if (!this.#inSpeech) {
       this.#inSpeech = true;
       this.#emit({ type: "speech-started", timestamp: this.#time(start) });
@@ -104,7 +112,11 @@ export class ScriptedStream implements EngineStream {
     this.#silentSamples = 0;
     this.#speechEnd = this.#position;
     if (this.#script.words !== undefined) return;
-    if (this.#slotProgress === 0) this.#slotStart = start;
+    if (this.#slotProgress === 0) {
+      this.#slotStart = start;
+      this.#slotPeak = 0;
+    }
+    this.#slotPeak = Math.max(this.#slotPeak, peak);
     this.#slotProgress += count;
     if (this.#slotProgress < this.#slotSamples) return;
     // Windows need not divide a word's length: the excess starts the next word.
@@ -113,6 +125,7 @@ export class ScriptedStream implements EngineStream {
     if (excess > 0) {
       this.#slotProgress = excess;
       this.#slotStart = this.#position - excess;
+      this.#slotPeak = peak;
     }
   }
 
@@ -130,7 +143,14 @@ export class ScriptedStream implements EngineStream {
   #completeWord(end: number): void {
     if (this.#slotProgress === 0) return;
     this.#slotProgress = 0;
-    const { tokens, loop, confidence } = this.#script;
+    const { tokens, loop, confidence, wordChoice, silenceThreshold } = this.#script;
+    if (wordChoice === "level") {
+      if (tokens.length === 0) return;
+      const index = (this.#slotPeak - silenceThreshold) % tokens.length;
+      const word = tokens[index] as string;
+      this.#words.push({ word, start: this.#time(this.#slotStart), end: this.#time(end), confidence });
+      return;
+    }
     if (this.#nextToken >= tokens.length) {
       if (!loop || tokens.length === 0) return;
       this.#nextToken = 0;

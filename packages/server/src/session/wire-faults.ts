@@ -1,7 +1,7 @@
 /**
  * The fault plan's wire-level faults for one `/v1/listen` session: what a broken server or
  * proxy does below the WebSocket layer (raw frames past `ws`'s checks, frames after the close
- * frame, TCP kept open after it, half a frame then a reset), and the protocol-level omissions
+ * frame, TCP kept open after it, a reset with or without half a frame first), and the protocol-level omissions
  * (CloseStream or Finalize ignored, no Metadata).
  */
 import { Socket } from "node:net";
@@ -64,14 +64,21 @@ export class WireFaults {
     }
   }
 
-  /** After `total` audio bytes: half a frame, then a TCP reset. */
+  /** After `total` audio bytes: a TCP reset, after half a frame when the plan says so. */
   audioReceived(total: number): void {
-    const at = this.#plan.resetMidFrameAfterBytes;
-    if (at === undefined || total < at || this.#reset) return;
-    this.#reset = true;
-    this.#tcp.write(halfFrame(), () => {
-      if (this.#tcp instanceof Socket) this.#tcp.resetAndDestroy();
-      else this.#tcp.destroy();
-    });
+    if (this.#reset) return;
+    const { resetAfterBytes, resetMidFrameAfterBytes } = this.#plan;
+    if (resetAfterBytes !== undefined && total >= resetAfterBytes) {
+      this.#reset = true;
+      this.#resetTcp();
+    } else if (resetMidFrameAfterBytes !== undefined && total >= resetMidFrameAfterBytes) {
+      this.#reset = true;
+      this.#tcp.write(halfFrame(), () => this.#resetTcp());
+    }
+  }
+
+  #resetTcp(): void {
+    if (this.#tcp instanceof Socket) this.#tcp.resetAndDestroy();
+    else this.#tcp.destroy();
   }
 }

@@ -2,7 +2,7 @@
  * A raw `ws` client for the server's tests: it records every text frame, the 101 response's
  * headers and the close, so a test can await exactly what it needs.
  */
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { waitFor } from "@earshot/testkit";
 import WebSocket from "ws";
 
@@ -29,6 +29,8 @@ export interface ConnectInit {
   /** The endpoint. @default "/v1/listen" */
   path?: string;
   protocols?: string[];
+  /** Called with the 101 response (whose `socket` is the connection's TCP socket). */
+  onUpgrade?: (response: IncomingMessage) => void;
 }
 
 /** Opens `${base}${init.path ?? "/v1/listen"}?${query}`; rejects if the upgrade is refused. */
@@ -43,6 +45,7 @@ export function connect(base: string, query = "", init: ConnectInit = {}): Promi
   });
   ws.on("upgrade", (response) => {
     headers = response.headers;
+    init.onUpgrade?.(response);
   });
   ws.on("message", (data, isBinary) => {
     // The server sends no binary frames on this endpoint (docs/protocol.md §4): record one as such.
