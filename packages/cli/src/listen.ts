@@ -82,6 +82,25 @@ function rootCause(error: unknown, reported: readonly unknown[]): unknown {
   return error;
 }
 
+/**
+ * The line for a graceful finish that a signal started and that did not complete: a second
+ * signal closed at once, or the server did not finish within the grace period. Undefined for
+ * any other failure, which is reported as itself.
+ */
+function cutShortLine(stop: StopSignals, cause: unknown): string | undefined {
+  const signal = stop.stoppedBy;
+  if (signal === undefined) return undefined;
+  if (stop.cutShort === "second signal") {
+    return `${signal} again: closed at once, without the server's last results`;
+  }
+  // By its code: on the threaded face the error was rebuilt from the engine's close report.
+  const finishTimedOut = (cause as { code?: unknown } | undefined)?.code === "ERR_FINISH_TIMEOUT";
+  if (stop.cutShort === "grace over" || finishTimedOut) {
+    return `stopped by ${signal}, but the server did not finish the stream within ${stop.graceMs / 1000} s: closed without its last results`;
+  }
+  return undefined;
+}
+
 /** Opens the subtitle file now, so a path that cannot be written fails before the stream starts. */
 async function openSubtitleFile(path: string): Promise<WriteStream> {
   const stream = createWriteStream(path);
@@ -136,7 +155,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
   const stop = new StopSignals({
     signals: io.signals ?? process,
     output: io.stdout,
-    abort: () => face?.abort?.(),
+    abort: () => face?.abort(),
   });
   const warn = (line: string) => io.stderr.write(`earshot: ${line}\n`);
 
@@ -277,7 +296,9 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
       await liveFace.finalize();
       finalizeWatch.sent();
     }
-    await liveFace.finish();
+    // After a signal, the grace period left bounds the finish, on either face (the threaded
+    // face's finish() blocks this thread, so the grace timer alone could not end it).
+    await liveFace.finish(stop.finishTimeoutMs);
     finalizeWatch.cancel();
     if (!stop.outputClosed) output.promotePending?.();
     output.end();
@@ -292,10 +313,15 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     }
     return stop.exitCode ?? 0;
   } catch (error) {
-    face?.abort?.();
+    face?.abort();
     renderer?.end();
     if (stop.outputClosed) return stop.exitCode ?? 1;
     const cause = rootCause(error, reported);
+    const stopped = cutShortLine(stop, cause);
+    if (stopped !== undefined) {
+      io.stderr.write(`earshot: ${stopped}\n`);
+      return stop.exitCode ?? 1;
+    }
     let line = describeError(cause, secrets);
     const hint = facts === undefined ? undefined : decodeHint(facts);
     if (hint !== undefined && line.includes("DATA-0000")) line = `${line} — ${hint}`;

@@ -14,6 +14,7 @@ import {
   type LiveOptions,
   OptionsError,
   StateError,
+  TimeoutError,
 } from "@earshot/core";
 import { type ServerThread, type ServerThreadOptions, startServerThread } from "@earshot/server";
 import { chunk, silence, tone, waitFor, wav } from "@earshot/testkit";
@@ -230,6 +231,22 @@ describe.each(faces)("the $name face", (kind) => {
     expect(seen.get("close")).toEqual([
       expect.objectContaining({ code: 1000, bytesSent: 102_400, reconnects: 0 }),
     ]);
+  });
+
+  it("finish({ timeout }) bounds the wait for a server that never closes: TimeoutError, Error then Close", async () => {
+    const url = (await serve({ faults: { ignoreCloseStream: true } })).url;
+    const face = kind.create();
+    await face.start(PCM, { url });
+    await sendAll(face, FIRST);
+    const failure = await face.finish({ timeout: 300 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TimeoutError);
+    expect((failure as TimeoutError).code).toBe("ERR_FINISH_TIMEOUT");
+    expect((failure as TimeoutError).timeoutMs).toBe(300);
+    expect(face.closeReport?.error).toBe(failure);
+    expect(names(face.events).slice(-2)).toEqual(["error", "close"]);
   });
 
   it("a WAV sent without encoding/sample_rate: stream time from its header, final latency published", async () => {
