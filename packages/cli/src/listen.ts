@@ -11,7 +11,7 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { FinalizeWatch, findLiveOptionProblems, type LiveOptions, StateError } from "@earshot/core";
+import { findLiveOptionProblems, type LiveOptions, StateError } from "@earshot/core";
 import type { ListenArgs } from "./args.ts";
 import { describeAudio, sniffAudio } from "./audio-format.ts";
 import { type Connection, connect } from "./connect.ts";
@@ -19,6 +19,7 @@ import { describeError } from "./describe-error.ts";
 import { createAsyncFace } from "./faces/async-face.ts";
 import type { Face } from "./faces/face.ts";
 import { createThreadedFace } from "./faces/threaded-face.ts";
+import { FinalizeReply } from "./finalize-reply.ts";
 import { checkInput, decodeHint, type InputFacts } from "./input-check.ts";
 import { kindOfContentType } from "./input-kind.ts";
 import { frames } from "./pace.ts";
@@ -236,7 +237,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
         if (!stop.outputClosed) output.stats?.(formatLiveStats(stats.snapshot()));
       };
     }
-    const finalizeWatch = new FinalizeWatch({
+    const finalizeReply = new FinalizeReply({
       timeoutMs: finalizeTimeoutMs,
       onTimeout: () => output.promotePending?.(),
     });
@@ -249,11 +250,14 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
       { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, args.speed, format.durationSeconds) },
       {
         message: (message) => {
-          finalizeWatch.observe(message);
+          finalizeReply.observe(message);
           if (!stop.outputClosed) output.message(message);
         },
         // Fatal errors also reject start/send/finish; the first one reported is the root cause.
-        error: (error) => reported.push(error),
+        error: (error) => {
+          reported.push(error);
+          finalizeReply.cancel();
+        },
       },
     );
     face = liveFace;
@@ -294,12 +298,12 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     // Captions (and --stats) want the words in progress now, not after CloseStream's flush.
     if ((tty || stats !== undefined) && stop.exitCode === undefined) {
       await liveFace.finalize();
-      finalizeWatch.sent();
+      await finalizeReply.sent(stop.signal);
     }
     // After a signal, the grace period left bounds the finish, on either face (the threaded
     // face's finish() blocks this thread, so the grace timer alone could not end it).
     await liveFace.finish(stop.finishTimeoutMs);
-    finalizeWatch.cancel();
+    finalizeReply.cancel();
     if (!stop.outputClosed) output.promotePending?.();
     output.end();
     if (stats !== undefined)
