@@ -20,6 +20,7 @@ import { createAsyncFace } from "./faces/async-face.ts";
 import type { Face } from "./faces/face.ts";
 import { createThreadedFace } from "./faces/threaded-face.ts";
 import { FinalizeReply } from "./finalize-reply.ts";
+import { inFlagTerms } from "./flag-wording.ts";
 import { checkInput, decodeHint, type InputFacts } from "./input-check.ts";
 import { kindOfContentType } from "./input-kind.ts";
 import { frames } from "./pace.ts";
@@ -57,7 +58,9 @@ function checkOptions(options: LiveOptions): void {
   const problems = findLiveOptionProblems(options);
   if (problems.length > 0) {
     throw new UsageError(
-      problems.map((problem) => `--${problem.option.replaceAll("_", "-")}: ${problem.message}`).join("; "),
+      problems
+        .map((problem) => `--${problem.option.replaceAll("_", "-")}: ${inFlagTerms(problem.message)}`)
+        .join("; "),
     );
   }
 }
