@@ -310,7 +310,10 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     if (!stop.outputClosed) output.promotePending?.();
     output.end();
     if (stats !== undefined)
-      for (const line of formatStatsSummary(stats.snapshot())) io.stderr.write(`${line}\n`);
+      for (const line of formatStatsSummary(stats.snapshot(), {
+        interimResults: options.interim_results === true,
+      }))
+        io.stderr.write(`${line}\n`);
     if (endedEarly && facts !== undefined && sniffed?.wav !== undefined) {
       const rate = sniffed.wav.sampleRate * sniffed.wav.blockAlign;
       warn(
