@@ -46,9 +46,22 @@ export function conversionCommand(kind: InputKind): string {
   return `ffmpeg -i in.${extension ?? "audio"} -ar 16000 -ac 1 out.wav`;
 }
 
+/** The command that turns any WAV into one every engine reads (16-bit PCM). */
+const WAV_CONVERSION = "sox in.wav -b 16 out.wav";
+
+/** "24-bit samples" out of core's "Unsupported WAV encoding: format tag 0x0001 with 24-bit samples. …". */
+function wavEncodingOf(problem: string): string {
+  return /with (\d+-bit samples)/.exec(problem)?.[1] ?? "an encoding the server cannot decode";
+}
+
 /** What to add to a server's "could not decode" (1008 DATA-0000) for this input. */
-export function decodeHint(facts: Pick<InputFacts, "name" | "kind">): string | undefined {
-  if (facts.kind === "wav" || facts.kind === "empty" || facts.kind === "html") return undefined;
+export function decodeHint(facts: Pick<InputFacts, "name" | "kind" | "wavProblem">): string | undefined {
+  if (facts.kind === "wav") {
+    // Deepgram reads 24-bit and other WAVs the local server does not: advice only on its refusal.
+    if (facts.wavProblem === undefined) return undefined;
+    return `${facts.name} is a WAV with ${wavEncodingOf(facts.wavProblem)}; convert it with \`${WAV_CONVERSION}\``;
+  }
+  if (facts.kind === "empty" || facts.kind === "html") return undefined;
   if (facts.kind === "unknown") {
     return `${facts.name} is not a WAV file: for raw PCM give --encoding and --sample-rate (e.g. --encoding linear16 --sample-rate 16000)`;
   }
@@ -81,7 +94,7 @@ export function checkInput(
     if (facts.wavProblem !== undefined) {
       if (offline) {
         throw new InputError(
-          `${name} is a WAV the offline engine cannot read (${facts.wavProblem.replace(/\.$/, "")}): convert it with \`sox in.wav -b 16 out.wav\``,
+          `${name} is a WAV the offline engine cannot read (${facts.wavProblem.replace(/\.$/, "")}): convert it with \`${WAV_CONVERSION}\``,
         );
       }
       return { options, warnings };

@@ -11,7 +11,7 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { FinalizeWatch, findLiveOptionProblems, type LiveOptions, StateError } from "@earshot/core";
+import { findLiveOptionProblems, type LiveOptions, StateError } from "@earshot/core";
 import type { ListenArgs } from "./args.ts";
 import { describeAudio, sniffAudio } from "./audio-format.ts";
 import { type Connection, connect } from "./connect.ts";
@@ -19,6 +19,8 @@ import { describeError } from "./describe-error.ts";
 import { createAsyncFace } from "./faces/async-face.ts";
 import type { Face } from "./faces/face.ts";
 import { createThreadedFace } from "./faces/threaded-face.ts";
+import { FinalizeReply } from "./finalize-reply.ts";
+import { inFlagTerms } from "./flag-wording.ts";
 import { checkInput, decodeHint, type InputFacts } from "./input-check.ts";
 import { kindOfContentType } from "./input-kind.ts";
 import { frames } from "./pace.ts";
@@ -56,7 +58,9 @@ function checkOptions(options: LiveOptions): void {
   const problems = findLiveOptionProblems(options);
   if (problems.length > 0) {
     throw new UsageError(
-      problems.map((problem) => `--${problem.option.replaceAll("_", "-")}: ${problem.message}`).join("; "),
+      problems
+        .map((problem) => `--${problem.option.replaceAll("_", "-")}: ${inFlagTerms(problem.message)}`)
+        .join("; "),
     );
   }
 }
@@ -80,6 +84,25 @@ function finishTimeoutMs(
 function rootCause(error: unknown, reported: readonly unknown[]): unknown {
   if (error instanceof StateError && reported.length > 0) return reported[0];
   return error;
+}
+
+/**
+ * The line for a graceful finish that a signal started and that did not complete: a second
+ * signal closed at once, or the server did not finish within the grace period. Undefined for
+ * any other failure, which is reported as itself.
+ */
+function cutShortLine(stop: StopSignals, cause: unknown): string | undefined {
+  const signal = stop.stoppedBy;
+  if (signal === undefined) return undefined;
+  if (stop.cutShort === "second signal") {
+    return `${signal} again: closed at once, without the server's last results`;
+  }
+  // By its code: on the threaded face the error was rebuilt from the engine's close report.
+  const finishTimedOut = (cause as { code?: unknown } | undefined)?.code === "ERR_FINISH_TIMEOUT";
+  if (stop.cutShort === "grace over" || finishTimedOut) {
+    return `stopped by ${signal}, but the server did not finish the stream within ${stop.graceMs / 1000} s: closed without its last results`;
+  }
+  return undefined;
 }
 
 /** Opens the subtitle file now, so a path that cannot be written fails before the stream starts. */
@@ -136,7 +159,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
   const stop = new StopSignals({
     signals: io.signals ?? process,
     output: io.stdout,
-    abort: () => face?.abort?.(),
+    abort: () => face?.abort(),
   });
   const warn = (line: string) => io.stderr.write(`earshot: ${line}\n`);
 
@@ -217,7 +240,7 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
         if (!stop.outputClosed) output.stats?.(formatLiveStats(stats.snapshot()));
       };
     }
-    const finalizeWatch = new FinalizeWatch({
+    const finalizeReply = new FinalizeReply({
       timeoutMs: finalizeTimeoutMs,
       onTimeout: () => output.promotePending?.(),
     });
@@ -230,11 +253,14 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
       { ...connection.client, finishTimeoutMs: finishTimeoutMs(pacing, args.speed, format.durationSeconds) },
       {
         message: (message) => {
-          finalizeWatch.observe(message);
+          finalizeReply.observe(message);
           if (!stop.outputClosed) output.message(message);
         },
         // Fatal errors also reject start/send/finish; the first one reported is the root cause.
-        error: (error) => reported.push(error),
+        error: (error) => {
+          reported.push(error);
+          finalizeReply.cancel();
+        },
       },
     );
     face = liveFace;
@@ -275,14 +301,19 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     // Captions (and --stats) want the words in progress now, not after CloseStream's flush.
     if ((tty || stats !== undefined) && stop.exitCode === undefined) {
       await liveFace.finalize();
-      finalizeWatch.sent();
+      await finalizeReply.sent(stop.signal);
     }
-    await liveFace.finish();
-    finalizeWatch.cancel();
+    // After a signal, the grace period left bounds the finish, on either face (the threaded
+    // face's finish() blocks this thread, so the grace timer alone could not end it).
+    await liveFace.finish(stop.finishTimeoutMs);
+    finalizeReply.cancel();
     if (!stop.outputClosed) output.promotePending?.();
     output.end();
     if (stats !== undefined)
-      for (const line of formatStatsSummary(stats.snapshot())) io.stderr.write(`${line}\n`);
+      for (const line of formatStatsSummary(stats.snapshot(), {
+        interimResults: options.interim_results === true,
+      }))
+        io.stderr.write(`${line}\n`);
     if (endedEarly && facts !== undefined && sniffed?.wav !== undefined) {
       const rate = sniffed.wav.sampleRate * sniffed.wav.blockAlign;
       warn(
@@ -292,10 +323,15 @@ export async function listen(args: ListenArgs, io: CliIo): Promise<number> {
     }
     return stop.exitCode ?? 0;
   } catch (error) {
-    face?.abort?.();
+    face?.abort();
     renderer?.end();
     if (stop.outputClosed) return stop.exitCode ?? 1;
     const cause = rootCause(error, reported);
+    const stopped = cutShortLine(stop, cause);
+    if (stopped !== undefined) {
+      io.stderr.write(`earshot: ${stopped}\n`);
+      return stop.exitCode ?? 1;
+    }
     let line = describeError(cause, secrets);
     const hint = facts === undefined ? undefined : decodeHint(facts);
     if (hint !== undefined && line.includes("DATA-0000")) line = `${line} — ${hint}`;

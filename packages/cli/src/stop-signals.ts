@@ -29,17 +29,25 @@ export class StopSignals {
   readonly #init: StopSignalsInit;
   readonly #stopReading = new AbortController();
   #stoppedBy: NodeJS.Signals | undefined;
+  #graceEndsAt: number | undefined;
+  #cutShort: "second signal" | "grace over" | undefined;
   #outputClosed = false;
   #graceTimer: NodeJS.Timeout | undefined;
   readonly #onSignal = (signal: NodeJS.Signals): void => {
     if (this.#stoppedBy !== undefined || this.#outputClosed) {
+      this.#cutShort ??= "second signal";
       this.#init.abort();
       return;
     }
     this.#stoppedBy = signal;
     this.#stopReading.abort();
     // A stream that cannot finish (a server that never answers) must not hold the process.
-    this.#graceTimer = setTimeout(() => this.#init.abort(), this.#init.graceMs ?? 8000);
+    const graceMs = this.graceMs;
+    this.#graceEndsAt = performance.now() + graceMs;
+    this.#graceTimer = setTimeout(() => {
+      this.#cutShort ??= "grace over";
+      this.#init.abort();
+    }, graceMs);
     this.#graceTimer.unref();
   };
   readonly #onOutputError = (): void => {
@@ -53,6 +61,34 @@ export class StopSignals {
     this.#init = init;
     for (const name of stopSignals) init.signals.on(name, this.#onSignal);
     init.output.on("error", this.#onOutputError);
+  }
+
+  /** How long the stream may take to finish after a signal, in ms. */
+  get graceMs(): number {
+    return this.#init.graceMs ?? 8000;
+  }
+
+  /**
+   * After a signal, the time left to finish the stream (at least 1 ms): the bound to give
+   * `finish()`, for a face whose `finish()` blocks this thread, where the grace timer cannot
+   * fire. Undefined when no signal stopped the run.
+   */
+  get finishTimeoutMs(): number | undefined {
+    if (this.#graceEndsAt === undefined) return undefined;
+    return Math.max(1, Math.ceil(this.#graceEndsAt - performance.now()));
+  }
+
+  /** The signal that stopped the run, if one did. */
+  get stoppedBy(): NodeJS.Signals | undefined {
+    return this.#stoppedBy;
+  }
+
+  /**
+   * Why the graceful finish was cut short, if it was: a second signal, or the grace period
+   * ran out (a server that did not finish in time).
+   */
+  get cutShort(): "second signal" | "grace over" | undefined {
+    return this.#cutShort;
   }
 
   /** Aborts when reading audio should stop. */

@@ -123,10 +123,18 @@ export function formatLiveStats(stats: StatsSnapshot): string {
   return `1st ${ms(stats.firstInterimMs)} · final p50 ${ms(stats.finalLatencyP50Ms)}`;
 }
 
-/** The summary printed at the end (on stderr), one figure per line. */
-export function formatStatsSummary(stats: StatsSnapshot): string[] {
+/**
+ * The summary printed at the end (on stderr), one figure per line. `interimResults`: whether
+ * interim results were asked for (without them there is no first interim to time, and the line
+ * says which flag gives one).
+ */
+export function formatStatsSummary(stats: StatsSnapshot, opts: { interimResults: boolean }): string[] {
+  const firstInterim =
+    stats.firstInterimMs === undefined && !opts.interimResults
+      ? "– (no interim results asked for: add --interim-results)"
+      : ms(stats.firstInterimMs);
   return [
-    `earshot: stats: time to first interim   ${ms(stats.firstInterimMs)}`,
+    `earshot: stats: time to first interim   ${firstInterim}`,
     `earshot: stats: audio end → final       p50 ${ms(stats.finalLatencyP50Ms)}, p95 ${ms(stats.finalLatencyP95Ms)} (${stats.finals} finals)`,
     `earshot: stats: Finalize round trip     ${ms(stats.finalizeRoundTripMs)}`,
     `earshot: stats: reconnects              ${stats.reconnects}`,

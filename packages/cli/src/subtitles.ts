@@ -111,7 +111,11 @@ function escapeVtt(line: string): string {
   return line.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
-/** Writes cues as finals arrive (each one as soon as the next shows how long it may stay). */
+/**
+ * Writes cues as finals arrive. A cue shorter than the minimum duration is held until a later
+ * result shows how far it may be stretched (where the next speech starts, or that none came
+ * before the minimum); every other cue is written at once.
+ */
 export class SubtitleWriter implements Renderer {
   readonly #out: NodeJS.WritableStream;
   readonly #format: SubtitleFormat;
@@ -129,19 +133,43 @@ export class SubtitleWriter implements Renderer {
   }
 
   message(message: ServerMessage): void {
-    if (message.type !== "Results" || !message.is_final) return;
-    for (const cue of cuesOf(message, this.#limits)) {
-      this.#release(cue.start);
-      // Overlapping cues (channels, rounding) start where the previous one ended.
-      const start = Math.max(cue.start, this.#lastEnd);
-      this.#held = { ...cue, start, end: Math.max(cue.end, start + 0.001) };
+    if (message.type !== "Results") return;
+    if (message.is_final) {
+      for (const cue of cuesOf(message, this.#limits)) {
+        this.#release(cue.start);
+        // Overlapping cues (channels, rounding) start where the previous one ended.
+        const start = Math.max(cue.start, this.#lastEnd);
+        this.#held = { ...cue, start, end: Math.max(cue.end, start + 0.001) };
+      }
     }
+    this.#releaseWhenSettled(message);
   }
 
   progress(): void {}
 
   end(): void {
     this.#release(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Writes the held cue as soon as nothing can change it any more, rather than at the next
+   * final, which may be minutes away in a live stream: when it already lasts the minimum, or
+   * when a later result (interim or final) shows where the next speech starts — or shows
+   * silence reaching past the minimum.
+   */
+  #releaseWhenSettled(message: ResultsMessage): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    const minimum = held.start + (this.#limits.minSeconds ?? 1);
+    if (held.end >= minimum) {
+      this.#release(held.end);
+      return;
+    }
+    // The final that made the cue, or one of its own earlier results, says nothing after it.
+    if (message.start < held.end - 0.001) return;
+    const firstWord = message.channel.alternatives[0]?.words[0];
+    if (firstWord !== undefined) this.#release(firstWord.start);
+    else if (message.start + message.duration >= minimum) this.#release(minimum);
   }
 
   /** Writes the held cue, stretched to the minimum duration if the next one leaves room. */

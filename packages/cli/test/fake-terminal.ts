@@ -98,3 +98,22 @@ export async function replayScreen(bytes: string, columns: number, rows = 24): P
     terminal.dispose();
   }
 }
+
+/**
+ * The screen after each redraw of a recorded terminal session (the bytes cut before each
+ * carriage return, where every redraw starts), drawn on one `columns`-wide terminal: what a
+ * person saw at each moment, for assertions that must hold all along (no wrapped status line).
+ */
+export async function replaySteps(bytes: string, columns: number, rows = 24): Promise<ScreenShot[]> {
+  const terminal = fakeTerminal(columns, rows);
+  try {
+    const steps: ScreenShot[] = [];
+    for (const piece of bytes.split(/(?=\r)/)) {
+      terminal.out.write(piece);
+      steps.push(await terminal.screen());
+    }
+    return steps;
+  } finally {
+    terminal.dispose();
+  }
+}

@@ -44,12 +44,19 @@ export interface RunningCli {
   readonly done: Promise<RunResult>;
 }
 
-/** Starts `file args…` as a tracked child; stdin gets `input` (then EOF) or nothing. */
-export function start(
-  file: string,
-  args: readonly string[],
-  options: { input?: Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): RunningCli {
+/** How a child is started: what its stdin gets, its environment, how long it may run. */
+export interface StartOptions {
+  /** Written to stdin, then EOF. */
+  readonly input?: Buffer;
+  /** Leave stdin open for the test to write (`child.stdin`) and end; otherwise EOF at once. */
+  readonly keepStdinOpen?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default 15000 */
+  readonly timeoutMs?: number;
+}
+
+/** Starts `file args…` as a tracked child; stdin gets `input` (then EOF), nothing, or is left open. */
+export function start(file: string, args: readonly string[], options: StartOptions = {}): RunningCli {
   const child = spawn(file, args, { env: options.env ?? cliEnv(), stdio: ["pipe", "pipe", "pipe"] });
   children.add(child);
   let stdout = "";
@@ -62,7 +69,7 @@ export function start(
   });
   child.stdin?.on("error", () => {}); // the CLI may exit before reading all of it
   if (options.input !== undefined) child.stdin?.end(options.input);
-  else child.stdin?.end();
+  else if (options.keepStdinOpen !== true) child.stdin?.end();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const done = new Promise<RunResult>((resolveDone, reject) => {
     const timer = setTimeout(() => {
@@ -81,10 +88,7 @@ export function start(
 }
 
 /** Runs `earshot <args…>` from the built dist. */
-export function runEarshot(
-  args: readonly string[],
-  options: { input?: Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): RunningCli {
+export function runEarshot(args: readonly string[], options: StartOptions = {}): RunningCli {
   return start(process.execPath, [binPath, ...args], options);
 }
 

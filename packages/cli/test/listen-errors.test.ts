@@ -82,6 +82,27 @@ describe("errors: one clear line, non-zero exit", () => {
     expect(expectOneLine(result.stderr)).toContain("--sample-rate must be a positive integer");
   });
 
+  it("a --url ws:// to another machine exits 2, naming --url and the wss:// to use instead", async () => {
+    const result = await runEarshot(["listen", wavPath, "--url", "ws://example.com:8080"]).done;
+    expect(result.code).toBe(2);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^earshot: --url ws:\/\/example\.com:8080: unencrypted ws:\/\/ is allowed only to this machine .*; use wss:\/\/example\.com:8080$/,
+    );
+  });
+
+  it("options that cannot work exit 2 with flags in the message, never library option names", async () => {
+    const result = await runEarshot([
+      "listen",
+      wavPath,
+      "--utterance-end-ms",
+      "500",
+      "--url",
+      "ws://127.0.0.1:9",
+    ]).done;
+    expect(result.code).toBe(2);
+    expect(expectOneLine(result.stderr)).toBe("earshot: --utterance-end-ms: requires --interim-results");
+  });
+
   it("no input exits 2", async () => {
     const result = await runEarshot(["listen"]).done;
     expect(result.code).toBe(2);

@@ -123,6 +123,18 @@ describe.each(["--async", "--threaded"])("%s", (face) => {
     );
   });
 
+  it("a 24-bit WAV to a remote server: the root cause (its 1008 DATA-0000) with the advice, not 'session is closed'", async () => {
+    const path = writeFile(dir.dir, "deep-remote.wav", wav24());
+    const result = await runEarshot(["listen", path, "--url", server.url, face]).done;
+    expect(result.code).toBe(1);
+    const line = oneLine(result.stderr);
+    expect(line).toMatch(/^earshot: The connection closed \(1008 DATA-0000\)/);
+    expect(line).not.toContain("session is closed");
+    expect(line).toContain(
+      ` — ${path} is a WAV with 24-bit samples; convert it with \`sox in.wav -b 16 out.wav\``,
+    );
+  });
+
   it("a WAV header beats contradicting flags, with a warning", async () => {
     const path = writeFile(dir.dir, "speech.wav", wav(Buffer.concat([tone(1.2), silence(0.4)])));
     const result = await runEarshot(["listen", path, "--url", server.url, "--sample-rate", "44100", face])

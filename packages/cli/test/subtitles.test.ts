@@ -3,12 +3,12 @@
  * validated by parsing the output back (srt-parser-2 for SRT, webvtt-parser's validator for
  * WebVTT); end to end through the CLI on both faces.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { ResultsMessage, Word } from "@earshot/core";
 import { type LocalServer, scriptedEngine, startServer } from "@earshot/server";
-import { silence, tone, wav } from "@earshot/testkit";
+import { silence, tone, waitFor, wav } from "@earshot/testkit";
 import SrtParser from "srt-parser-2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebVTTParser } from "webvtt-parser";
@@ -87,9 +87,13 @@ describe("SubtitleWriter", () => {
     const { out, text } = sink();
     const writer = new SubtitleWriter(out, "srt");
     writer.message(final("Hello there.", 0.5, 0.2));
-    // Written incrementally: a cue goes out once the next one shows how long it may stay.
+    // Written incrementally: a cue shorter than 1 s waits for the next result to show how long
+    // it may stay; one that lasts 1 s already goes out at once.
+    expect(text()).toBe("");
     writer.message(final("General Kenobi.", 4, 0.5));
-    expect(text()).toBe("1\n00:00:00,500 --> 00:00:01,500\nHello there.\n\n");
+    expect(text()).toBe(
+      "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n\n2\n00:00:04,000 --> 00:00:05,000\nGeneral Kenobi.\n\n",
+    );
     writer.message(final(long, 10, 0.45));
     writer.end();
     const cues = new SrtParser().fromSrt(text());
@@ -105,6 +109,24 @@ describe("SubtitleWriter", () => {
         .map((cue) => cue.text.replaceAll("\n", " "))
         .join(" "),
     ).toBe(long);
+  });
+
+  it("a short cue goes out at the first later result that settles its end, interim or empty", () => {
+    const { out, text } = sink();
+    const writer = new SubtitleWriter(out, "srt");
+    writer.message(final("Yes.", 2, 0.3));
+    expect(text()).toBe("");
+    // An interim result whose first word starts at 2.6 s: the cue may stay until then.
+    writer.message({ ...final("and then", 2.6, 0.2), is_final: false, speech_final: false });
+    expect(text()).toBe("1\n00:00:02,000 --> 00:00:02,600\nYes.\n\n");
+
+    writer.message(final("No.", 10, 0.3));
+    // Silence (a result without words) up to 10.5 s does not settle a cue due to stay until 11 s…
+    writer.message({ ...final("", 10.3, 0.2, false), is_final: false, speech_final: false });
+    expect(text()).not.toContain("No.");
+    // …silence up to 12 s does: it stays its full second.
+    writer.message(final("", 10.5, 1.5, false));
+    expect(text()).toContain("2\n00:00:10,000 --> 00:00:11,000\nNo.\n\n");
   });
 
   it("WebVTT: valid by the validator, markup characters escaped", () => {
@@ -165,4 +187,26 @@ describe("earshot listen --srt / --vtt", () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.cues.map((cue) => cue.text)).toEqual(["one two three four five six", "seven eight nine"]);
   });
+
+  it.each(["--async", "--threaded"])(
+    "%s: --srt FILE is written as the finals come, not at the end of the stream",
+    async (face) => {
+      const path = join(dir.dir, `live${face}.srt`);
+      const audio = wav(Buffer.concat([tone(2.4), silence(0.5), tone(1.2), silence(0.5)]));
+      // The header and the first utterance with its pause; the rest only once the first cue is there.
+      const firstPart = 44 + (2.4 + 0.5) * 32_000;
+      const run = runEarshot(["listen", "-", "--url", server.url, "--srt", path, face], {
+        keepStdinOpen: true,
+      });
+      run.child.stdin?.write(audio.subarray(0, firstPart));
+      const cues = () => (existsSync(path) ? new SrtParser().fromSrt(readFileSync(path, "utf8")) : []);
+      await waitFor(() => cues().length === 1, "the first cue in the file", { timeoutMs: 10_000 });
+      expect(cues()[0]?.text).toBe("one two three four five six");
+      expect(run.child.exitCode).toBeNull();
+      run.child.stdin?.end(audio.subarray(firstPart));
+      const result = await run.done;
+      expect(result.code).toBe(0);
+      expect(cues().map((cue) => cue.text)).toEqual(["one two three four five six", "seven eight nine"]);
+    },
+  );
 });

@@ -117,7 +117,11 @@ export interface ClientDiagnostics {
   connect: ClientDiagnosticBase & { readonly url: string; readonly attempt: number };
   /** A connection opened; `connectMs` since its `connect`. */
   open: ClientDiagnosticBase & { readonly requestId: string | undefined; readonly connectMs: number };
-  /** An audio frame was handed to the connection; `streamSeconds` is the stream time at its end (undefined without a fixed byte rate). */
+  /**
+   * An audio frame was handed to the connection; `streamSeconds` is the stream time at its end:
+   * from `encoding`/`sample_rate` for raw audio, from the header for a WAV sent without them
+   * (its header bytes are no audio time); undefined when neither gives a fixed byte rate.
+   */
   audio: ClientDiagnosticBase & {
     readonly bytes: number;
     readonly totalBytes: number;

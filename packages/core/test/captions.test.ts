@@ -136,6 +136,32 @@ describe("FinalizeWatch", () => {
     expect(timeouts).toBe(0);
   });
 
+  it("a server still sending results is still at work: the timeout counts from its latest result", () => {
+    const clock = new ManualClock();
+    let timeouts = 0;
+    const watch = new FinalizeWatch({ clock, timeoutMs: 500, onTimeout: () => timeouts++ });
+    watch.sent();
+    // An offline recognizer behind real time: results of audio sent before the Finalize.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(400);
+      expect(watch.observe(result(`sentence ${i}`, { final: i % 2 === 1 }))).toBeUndefined();
+    }
+    expect(timeouts).toBe(0);
+    clock.advance(100);
+    expect(watch.observe(result("the rest", { final: true, fromFinalize: true }))).toBe(2100);
+    clock.advance(5000);
+    expect(timeouts).toBe(0);
+    // Once the server falls silent, the timeout runs its full length from the last result.
+    watch.sent();
+    clock.advance(300);
+    watch.observe(result("one more"));
+    clock.advance(499);
+    expect(timeouts).toBe(0);
+    clock.advance(1);
+    expect(timeouts).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it("calls onTimeout once when no reply comes; a late reply is not a round trip", () => {
     const clock = new ManualClock();
     let timeouts = 0;

@@ -1,6 +1,6 @@
-import { ManualClock, readFixture, silence, tone } from "@earshot/testkit";
+import { ManualClock, readFixture, silence, tone, waitFor } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type LocalServer, scriptedEngine, startServer } from "../src/index.ts";
+import { type EngineFactory, type LocalServer, scriptedEngine, startServer } from "../src/index.ts";
 import { connect, type Json, keyShape, sendAudio, sendText } from "./helpers/ws-client.ts";
 
 const LINEAR16 = "encoding=linear16&sample_rate=16000";
@@ -154,6 +154,57 @@ describe("closing", () => {
     expect(await client.closed).toEqual({ code: net0001.code, reason: net0001.reason });
     expect(client.messages.at(-1)?.type).toBe("Metadata");
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("frames still being worked through are not client silence: a CloseStream queued behind a slow Finalize ends with 1000, not NET-0001", async () => {
+    const clock = new ManualClock();
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let finalizing = false;
+    // The scripted engine, but its Finalize flush waits (as the offline engine does while it
+    // catches up with audio it has queued).
+    const slowFinalize: EngineFactory = async () => {
+      const inner = await scriptedEngine({ transcript: "one two three four" })();
+      return {
+        name: inner.name,
+        close: () => inner.close(),
+        createStream(context, emit) {
+          const stream = inner.createStream(context, emit);
+          return {
+            write: (samples) => stream.write(samples),
+            flush: async (reason) => {
+              if (reason === "finalize") {
+                finalizing = true;
+                await released;
+              }
+              return stream.flush(reason);
+            },
+            close: () => stream.close(),
+          };
+        },
+      };
+    };
+    server = await startServer({ clock, engine: slowFinalize });
+    const client = await connect(server.url, LINEAR16);
+    const idleTimers = () => clock.delays.filter((ms) => ms === 10_000).length;
+    const before = idleTimers();
+    await sendAudio(client.ws, tone(0.8), 25_600); // one frame
+    await sendText(client.ws, '{"type":"Finalize"}');
+    await sendText(client.ws, '{"type":"CloseStream"}');
+    // Each frame received re-arms the idle timer: all three have arrived.
+    await waitFor(
+      () => idleTimers() >= before + 3 && finalizing,
+      "the frames to arrive and Finalize to wait",
+    );
+    clock.advance(10_000);
+    clock.advance(10_000);
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    release();
+    expect(await client.closed).toEqual({ code: 1000, reason: "" });
+    expect(client.messages.at(-1)?.type).toBe("Metadata");
+    expect(client.ofType("Results").some((message) => message.from_finalize === true)).toBe(true);
   });
 
   it("audio resets the inactivity timer too", async () => {

@@ -190,10 +190,14 @@ export class HostedSession {
           // Encoded (and checked) by core's frame encoder on the caller's thread.
           session.sendControl(record.payload.toString("utf8"));
           return false;
-        case RecordKind.Finish:
-          // The close report tells the client how it ended (clean, timeout, error).
-          session.finish().catch(() => undefined);
+        case RecordKind.Finish: {
+          // The close report tells the client how it ended (clean, timeout, error). A payload
+          // is the caller's finish({ timeout }), in milliseconds as text.
+          const timeoutMs =
+            record.payload.byteLength === 0 ? undefined : Number(record.payload.toString("utf8"));
+          session.finish(timeoutMs === undefined ? {} : { timeoutMs }).catch(() => undefined);
           return false;
+        }
         default:
           return false;
       }

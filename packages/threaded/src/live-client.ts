@@ -211,20 +211,32 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
   }
 
   /**
-   * CloseStream behind all queued audio, then blocks (at most `finishTimeoutMs` + grace) until
-   * the server closed, taking and delivering events meanwhile; the last finals, `Metadata` and
+   * CloseStream behind all queued audio, then blocks (at most `timeout` + grace) until the
+   * server closed, taking and delivering events meanwhile; the last finals, `Metadata` and
    * `Close` are delivered before it returns (inside a callback: right after that callback).
+   * When the server has not closed after `timeout`, the stream closes with `TimeoutError`
+   * (`ERR_FINISH_TIMEOUT`), as the async face's `finish({ timeout })` does.
+   *
+   * @param options.timeout milliseconds to wait for the server to close after CloseStream
+   *   (positive). @default the client's `finishTimeoutMs` (10000)
    * @returns true when the server closed the stream cleanly.
+   * @example
+   * ```ts
+   * if (!client.finish({ timeout: 5000 })) console.warn("the last results may be missing");
+   * ```
    */
-  finish(): boolean {
+  finish(options: { readonly timeout?: number } = {}): boolean {
     const channel = this.#channel;
     if (channel === undefined) return false;
+    const timeoutMs = options.timeout ?? this.#finishTimeoutMs;
     if (!channel.closed && !channel.finishing) {
       channel.finishing = true;
-      const deadline = performance.now() + this.#finishTimeoutMs;
-      writeRecord(channel, RecordKind.Finish, undefined, this.#limits, () => {}, deadline);
+      const deadline = performance.now() + timeoutMs;
+      // The engine's session enforces the timeout, so its close report is the one the async face gives.
+      const payload = options.timeout === undefined ? undefined : new TextEncoder().encode(String(timeoutMs));
+      writeRecord(channel, RecordKind.Finish, payload, this.#limits, () => {}, deadline);
     }
-    const deadline = performance.now() + this.#finishTimeoutMs + ENGINE_GRACE_MS;
+    const deadline = performance.now() + timeoutMs + ENGINE_GRACE_MS;
     while (!channel.closed && performance.now() < deadline) {
       channel.drain();
       this.events.flush();
@@ -236,7 +248,7 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
       channel.fail(
         channel.phase === SessionPhase.Closed
           ? this.#closedWithoutReport(channel)
-          : new TimeoutError("ERR_FINISH_TIMEOUT", this.#finishTimeoutMs),
+          : new TimeoutError("ERR_FINISH_TIMEOUT", timeoutMs),
       );
     }
     this.events.flush();

@@ -19,6 +19,7 @@ export const RecordKind = {
   Audio: 1,
   /** A control text frame (KeepAlive, Finalize, Configure), UTF-8. */
   Control: 2,
+  /** The request to finish; its payload, when there is one, is `finish({ timeout })` in ms as UTF-8 text. */
   Finish: 5,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];

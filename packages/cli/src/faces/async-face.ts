@@ -19,8 +19,8 @@ export const createAsyncFace: FaceFactory = (clientOptions, events) => {
     finalize: async () => {
       client.finalize();
     },
-    finish: async () => {
-      await client.finish();
+    finish: async (timeoutMs) => {
+      await client.finish(timeoutMs === undefined ? {} : { timeout: timeoutMs });
     },
     abort: () => client.abort(),
   };

@@ -21,14 +21,18 @@ export interface Face {
   send(chunk: Uint8Array): Promise<void>;
   /** Sends `Finalize`: the server flushes what it holds as a final with `from_finalize: true`. */
   finalize(): Promise<void>;
-  /** CloseStream behind all audio; resolves after the last finals and Metadata were delivered. */
-  finish(): Promise<void>;
   /**
-   * Closes now, without waiting for finals (a second Ctrl-C). Absent on the threaded face: its
-   * thread is blocked inside `finish()` (bounded by the finish timeout), so no handler could
-   * call it anyway.
+   * CloseStream behind all audio; resolves after the last finals and Metadata were delivered.
+   * `timeoutMs` bounds the wait for the server (the client's finishTimeoutMs if unset); past
+   * it, rejects with `TimeoutError`.
    */
-  abort?(): void;
+  finish(timeoutMs?: number): Promise<void>;
+  /**
+   * Closes now, without waiting for finals (a second Ctrl-C). On the threaded face it takes
+   * effect between calls: inside `finish()` the thread is blocked, so no handler runs until
+   * it returns (bounded by its `timeoutMs`).
+   */
+  abort(): void;
 }
 
 /** Builds a face for one stream. */

@@ -31,8 +31,11 @@ export const createThreadedFace: FaceFactory = (clientOptions, events) => {
     finalize: async () => {
       if (!client.finalize()) throw failure("finalizing");
     },
-    finish: async () => {
-      if (!client.finish()) throw failure("finishing the stream");
+    finish: async (timeoutMs) => {
+      if (!client.finish(timeoutMs === undefined ? {} : { timeout: timeoutMs })) {
+        throw failure("finishing the stream");
+      }
     },
+    abort: () => client.abort(),
   };
 };

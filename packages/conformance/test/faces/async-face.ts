@@ -36,8 +36,8 @@ class AsyncFace implements Face {
     return this.#started().finalize(channel);
   }
 
-  finish(): Promise<MetadataMessage | undefined> {
-    return this.#started().finish();
+  finish(options: { timeout?: number } = {}): Promise<MetadataMessage | undefined> {
+    return this.#started().finish(options);
   }
 
   abort(reason?: unknown): void {

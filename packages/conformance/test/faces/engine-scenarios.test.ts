@@ -14,9 +14,10 @@ import {
   type LiveOptions,
   OptionsError,
   StateError,
+  TimeoutError,
 } from "@earshot/core";
 import { type ServerThread, type ServerThreadOptions, startServerThread } from "@earshot/server";
-import { chunk, silence, tone, waitFor } from "@earshot/testkit";
+import { chunk, silence, tone, waitFor, wav } from "@earshot/testkit";
 import { LiveClient, setEngineWorkerUrl } from "@earshot/threaded";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { asyncFace } from "./async-face.ts";
@@ -230,6 +231,50 @@ describe.each(faces)("the $name face", (kind) => {
     expect(seen.get("close")).toEqual([
       expect.objectContaining({ code: 1000, bytesSent: 102_400, reconnects: 0 }),
     ]);
+  });
+
+  it("finish({ timeout }) bounds the wait for a server that never closes: TimeoutError, Error then Close", async () => {
+    const url = (await serve({ faults: { ignoreCloseStream: true } })).url;
+    const face = kind.create();
+    await face.start(PCM, { url });
+    await sendAll(face, FIRST);
+    const failure = await face.finish({ timeout: 300 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TimeoutError);
+    expect((failure as TimeoutError).code).toBe("ERR_FINISH_TIMEOUT");
+    expect((failure as TimeoutError).timeoutMs).toBe(300);
+    expect(face.closeReport?.error).toBe(failure);
+    expect(names(face.events).slice(-2)).toEqual(["error", "close"]);
+  });
+
+  it("a WAV sent without encoding/sample_rate: stream time from its header, final latency published", async () => {
+    const url = (await serve({})).url;
+    const file = wav(Buffer.concat([FIRST, SECOND]));
+    const audio: { totalBytes: number; streamSeconds: number | undefined }[] = [];
+    const latencies: { audioEndSeconds: number; latencyMs: number }[] = [];
+    const onAudio = (data: unknown): void => {
+      audio.push(data as (typeof audio)[number]);
+    };
+    const onLatency = (data: unknown): void => {
+      latencies.push(data as (typeof latencies)[number]);
+    };
+    diagnosticsChannel.subscribe(CLIENT_DIAGNOSTICS_CHANNELS.audio, onAudio);
+    diagnosticsChannel.subscribe(CLIENT_DIAGNOSTICS_CHANNELS.finalLatency, onLatency);
+    try {
+      const face = kind.create();
+      await face.start({}, { url });
+      await sendAll(face, file);
+      await face.finish();
+    } finally {
+      diagnosticsChannel.unsubscribe(CLIENT_DIAGNOSTICS_CHANNELS.audio, onAudio);
+      diagnosticsChannel.unsubscribe(CLIENT_DIAGNOSTICS_CHANNELS.finalLatency, onLatency);
+    }
+    // The 44 header bytes are no audio time: 102,400 bytes of samples are 3.2 s.
+    expect(audio.at(-1)).toMatchObject({ totalBytes: file.length, streamSeconds: 3.2 });
+    expect(latencies.length).toBeGreaterThanOrEqual(2);
+    expect(latencies.every((entry) => entry.latencyMs >= 0)).toBe(true);
   });
 
   it("sendFrom() settles as soon as the stream ends, rejecting with a StateError whose cause closed it", async () => {

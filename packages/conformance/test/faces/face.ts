@@ -35,8 +35,11 @@ export interface Face {
   finalize(channel?: number): boolean;
   /** Closes now (`Error` with AbortedError, then `Close`). */
   abort(reason?: unknown): void;
-  /** CloseStream behind the audio; resolves with the Metadata once everything was delivered. */
-  finish(): Promise<MetadataMessage | undefined>;
+  /**
+   * CloseStream behind the audio; resolves with the Metadata once everything was delivered.
+   * `timeout`: how long to wait for the server's close (the client's finishTimeoutMs if unset).
+   */
+  finish(options?: { timeout?: number }): Promise<MetadataMessage | undefined>;
   /** Whether the stream is open. */
   isConnected(): boolean;
 }

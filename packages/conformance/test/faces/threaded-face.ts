@@ -49,8 +49,8 @@ class ThreadedFace implements Face {
     return this.#started().finalize(channel);
   }
 
-  async finish(): Promise<MetadataMessage | undefined> {
-    const clean = this.#started().finish();
+  async finish(options: { timeout?: number } = {}): Promise<MetadataMessage | undefined> {
+    const clean = this.#started().finish(options);
     if (!clean) throw this.closeReport?.error ?? this.#lastError("finish() returned false");
     return payloads(this.events, "Metadata").at(-1);
   }

@@ -7,7 +7,6 @@
  * plus the stream's diagnostics.
  */
 import { execute } from "abort-controller-x";
-import { audioBytesPerSecond } from "../audio/rate.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { channelSink } from "../diagnostics.ts";
 import { AbortedError, CallbackError, type EarshotError, OptionsError } from "../errors.ts";
@@ -88,7 +87,7 @@ export class ReconnectingSession {
       sink: init.diagnostics ?? channelSink,
       clock: this.#clock,
       streamId: init.streamId ?? `stream-${++streams}`,
-      bytesPerSecond: audioBytesPerSecond(init.options as { encoding?: string; sample_rate?: number }),
+      options: init.options as { encoding?: string; sample_rate?: number; channels?: number },
     });
     this.#listeners = new HandlerRegistry<ReconnectingSessionEventMap>((event, thrown) => {
       const error = new CallbackError(String(event), { cause: thrown });
@@ -169,7 +168,7 @@ export class ReconnectingSession {
       if (!this.#replayWillCarry(error)) throw error;
     }
     this.#replay?.record(frame);
-    this.#telemetry.audioSent(frame.byteLength);
+    this.#telemetry.audioSent(frame);
     return below;
   }
 

@@ -7,6 +7,7 @@
 import type { Clock } from "../clock.ts";
 import type { ClientDiagnosticName, ClientDiagnostics, DiagnosticsSink } from "../diagnostics.ts";
 import type { ServerMessage } from "../messages.ts";
+import { AudioTimeline } from "./audio-timeline.ts";
 
 /** Sent audio frames remembered for the latency of the finals that will cover them. */
 const MAX_TRACKED_FRAMES = 4096;
@@ -17,8 +18,8 @@ export class StreamTelemetry {
   readonly #sink: DiagnosticsSink;
   readonly #clock: Clock;
   readonly #streamId: string;
-  readonly #bytesPerSecond: number | undefined;
-  /** (stream seconds at the frame's end, when it was sent), oldest first. */
+  readonly #timeline: AudioTimeline;
+  /** (bytes sent up to the frame's end, when it was sent), oldest first. */
   #frames: Array<readonly [number, number]> = [];
   #bytesSent = 0;
   #firstOpenAt: number | undefined;
@@ -29,12 +30,13 @@ export class StreamTelemetry {
     sink: DiagnosticsSink;
     clock: Clock;
     streamId: string;
-    bytesPerSecond: number | undefined;
+    /** The live options, whose `encoding`/`sample_rate` give raw audio's rate (else a WAV header does). */
+    options: { encoding?: string; sample_rate?: number; channels?: number };
   }) {
     this.#sink = init.sink;
     this.#clock = init.clock;
     this.#streamId = init.streamId;
-    this.#bytesPerSecond = init.bytesPerSecond;
+    this.#timeline = new AudioTimeline(init.options);
   }
 
   /** Audio bytes handed to connections so far (replays not counted twice). */
@@ -53,15 +55,22 @@ export class StreamTelemetry {
     this.#publish("open", { requestId, connectMs: now - this.#connectAt });
   }
 
-  audioSent(bytes: number): void {
+  audioSent(frame: Uint8Array): void {
+    const bytes = frame.byteLength;
     this.#bytesSent += bytes;
-    const rate = this.#bytesPerSecond;
-    const streamSeconds = rate === undefined ? undefined : this.#bytesSent / rate;
-    if (streamSeconds !== undefined && this.#sink.wanted("finalLatency")) {
+    this.#timeline.observe(frame);
+    // Tracked by bytes, not seconds: a WAV's rate is known only once its header is complete,
+    // and the frames before that count as much for the finals that end in them.
+    if (!this.#timeline.measurable) this.#frames.length = 0;
+    else if (this.#sink.wanted("finalLatency")) {
       if (this.#frames.length >= MAX_TRACKED_FRAMES) this.#frames.shift();
-      this.#frames.push([streamSeconds, this.#clock.now()]);
+      this.#frames.push([this.#bytesSent, this.#clock.now()]);
     }
-    this.#publish("audio", { bytes, totalBytes: this.#bytesSent, streamSeconds });
+    this.#publish("audio", {
+      bytes,
+      totalBytes: this.#bytesSent,
+      streamSeconds: this.#timeline.secondsAt(this.#bytesSent),
+    });
   }
 
   finalizeSent(): void {
@@ -94,11 +103,11 @@ export class StreamTelemetry {
   #finalArrived(audioEnd: number, receivedAt: number): void {
     // The first frame whose end reaches the final's end is the audio the final waited for.
     let index = 0;
-    while (
-      index < this.#frames.length &&
-      (this.#frames[index] as readonly [number, number])[0] < audioEnd - 1e-6
-    )
-      index++;
+    for (; index < this.#frames.length; index++) {
+      const frameEnd = this.#timeline.secondsAt((this.#frames[index] as readonly [number, number])[0]);
+      if (frameEnd === undefined) return;
+      if (frameEnd >= audioEnd - 1e-6) break;
+    }
     const frame = this.#frames[index];
     if (frame === undefined) return;
     this.#frames = this.#frames.slice(index);

@@ -255,6 +255,13 @@ export class ServerSession {
 
   #onIdle(): void {
     if (this.#phase !== "open") return;
+    // Frames still being worked through are not client silence: a Finalize waits for the
+    // engine to catch up, and a CloseStream queued behind it must not be answered with NET-0001
+    // (on a busy machine the offline engine trails the audio by more than the timeout).
+    if (this.#work.size + this.#work.pending > 0) {
+      this.#armIdleTimer();
+      return;
+    }
     this.#phase = "closing";
     this.#sendMetadata();
     void this.#closeAfterSending(CLOSE_INTERNAL_ERROR, NET_0001_REASON);
