@@ -26,10 +26,10 @@ import {
   TimeoutError,
   toAudioFrame,
   validateLiveOptions,
-  WorkerExitedError,
 } from "@earshot/core";
 import { PipelineClient, sendFrom } from "@earshot/core/internal";
-import { acquireEngine, type EngineLease, engineWorkerFileUrl, setEnginePoolSize } from "./engine-pool.ts";
+import { leaseEngine } from "./engine-lease.ts";
+import { engineWorkerFileUrl, setEnginePoolSize } from "./engine-pool.ts";
 import {
   checkLiveClientOptions,
   engineClientOptions,
@@ -39,7 +39,7 @@ import {
 import { RecordKind } from "./ring-buffer.ts";
 import { type RingWriteLimits, writeAudio, writeControl, writeRecord } from "./ring-writes.ts";
 import { SessionChannel } from "./session-channel.ts";
-import { allocateSessionMemory, normalizeRingBytes, SessionPhase, Slot } from "./shared-state.ts";
+import { allocateSessionMemory, normalizeRingBytes, SessionPhase } from "./shared-state.ts";
 
 /** Extra time the engine may need beyond the socket's own timeouts: starting a worker thread. */
 const ENGINE_GRACE_MS = 5_000;
@@ -135,7 +135,7 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
     this.#channel = channel;
     const deadline = performance.now() + this.#connectTimeoutMs + ENGINE_GRACE_MS;
     try {
-      const lease = this.#lease(channel, deadline);
+      const lease = leaseEngine(channel, deadline, this.#engine, this.#engineWorkerUrl);
       channel.attach(lease);
       lease.open({
         type: "earshot:open-session",
@@ -152,7 +152,7 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
       if (!channel.closed && channel.phase === SessionPhase.Connecting) {
         channel.fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#connectTimeoutMs));
       } else if (!channel.closed && channel.phase === SessionPhase.Closed) {
-        channel.fail(this.#closedWithoutReport(channel));
+        channel.fail(channel.closedWithoutReport());
       }
     } catch (error) {
       channel.fail(error as EarshotError);
@@ -236,18 +236,11 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
       const payload = options.timeout === undefined ? undefined : new TextEncoder().encode(String(timeoutMs));
       writeRecord(channel, RecordKind.Finish, payload, this.#limits, () => {}, deadline);
     }
-    const deadline = performance.now() + timeoutMs + ENGINE_GRACE_MS;
-    while (!channel.closed && performance.now() < deadline) {
-      channel.drain();
-      this.events.flush();
-      if (channel.closed || channel.phase === SessionPhase.Closed) break;
-      channel.waitForEvents(deadline);
-    }
-    channel.drain();
+    channel.deliverUntilClosed(performance.now() + timeoutMs + ENGINE_GRACE_MS);
     if (!channel.closed) {
       channel.fail(
         channel.phase === SessionPhase.Closed
-          ? this.#closedWithoutReport(channel)
+          ? channel.closedWithoutReport()
           : new TimeoutError("ERR_FINISH_TIMEOUT", timeoutMs),
       );
     }
@@ -270,13 +263,6 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
   /** True while the stream is open. */ isConnected(): boolean {
     const channel = this.#channel;
     return channel !== undefined && !channel.closed && channel.phase === SessionPhase.Open;
-  }
-
-  #lease(channel: SessionChannel, deadline: number): EngineLease {
-    const engine = this.#engine;
-    if (engine === undefined) return acquireEngine(channel, deadline, this.#engineWorkerUrl);
-    // The application owns that thread: what to do about it is the application's call.
-    return { open: (request) => engine.postMessage(request, [request.port]), release() {}, engineLost() {} };
   }
 
   #control(method: string, frame: string): boolean {
@@ -303,13 +289,6 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
     if (channel !== undefined && !channel.finishing && channel.phase === SessionPhase.Open) return undefined;
     const why = channel === undefined ? "start() was never called" : "finish() was already called";
     return new StateError(`${method} was refused: ${why}.`);
-  }
-
-  /** The engine marked the session closed without a close report: it died. */
-  #closedWithoutReport(channel: SessionChannel): EarshotError {
-    return Atomics.load(channel.header, Slot.EngineDead) === 1
-      ? new WorkerExitedError()
-      : new StateError("The engine closed the session without a close report.");
   }
 
   #report(error: EarshotError): void {

@@ -12,6 +12,7 @@ import {
   type EarshotError,
   eventForMessage,
   type LiveTranscriptionEventMap,
+  StateError,
   WorkerExitedError,
 } from "@earshot/core";
 import type { EventPipeline } from "@earshot/core/internal";
@@ -128,6 +129,28 @@ export class SessionChannel implements PooledSession {
     this.drain();
     if (this.closed) return;
     this.#close({ code: 1006, reason: "", wasClean: false, requestId: this.#requestId, error });
+  }
+
+  /**
+   * Takes and delivers events until the engine has closed the session or `deadline` passed
+   * (`finish()`): waiting without taking them would let a server's flush after CloseStream
+   * overflow the backlog although the application did nothing wrong.
+   */
+  deliverUntilClosed(deadline: number): void {
+    while (!this.closed && performance.now() < deadline) {
+      this.drain();
+      this.#delivery.flush();
+      if (this.closed || this.phase === SessionPhase.Closed) break;
+      this.waitForEvents(deadline);
+    }
+    this.drain();
+  }
+
+  /** Why the engine marked the session closed without a close report: it died, or it lost track. */
+  closedWithoutReport(): EarshotError {
+    return Atomics.load(this.header, Slot.EngineDead) === 1
+      ? new WorkerExitedError()
+      : new StateError("The engine closed the session without a close report.");
   }
 
   /**
