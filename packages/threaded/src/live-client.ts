@@ -4,41 +4,31 @@
  * encoded by core's encoder on this thread, events through core's `EventPipeline` as in the
  * async face.
  */
-import type { MessagePort } from "node:worker_threads";
 import {
   AbortedError,
   type AudioChunk,
   type AudioSource,
-  anyClientDiagnosticsWanted,
-  assertKnownOptions,
   CLIENT_OPTION_NAMES,
-  type ClientOptions,
   configureFrame,
-  type EarshotError,
   finalizeFrame,
   KEEP_ALIVE_FRAME,
   type LiveOptions,
   type LiveTranscriptionEventMap,
-  resolveClientOptions,
   type SendFromOptions,
-  StateError,
-  TimeoutError,
-  toAudioFrame,
   validateLiveOptions,
-  WorkerExitedError,
 } from "@earshot/core";
-import { PipelineClient, sendFrom } from "@earshot/core/internal";
-import { acquireEngine, type EngineLease, setEnginePoolSize } from "./engine-pool.ts";
-import { engineClientOptions, LIVE_CLIENT_OPTION_NAMES, type LiveClientOptions } from "./options.ts";
-import { RecordKind } from "./ring-buffer.ts";
-import { type RingWriteLimits, writeAudio, writeControl, writeRecord } from "./ring-writes.ts";
-import { SessionChannel } from "./session-channel.ts";
-import { allocateSessionMemory, normalizeRingBytes, SessionPhase, Slot } from "./shared-state.ts";
+import {
+  type EventPipeline,
+  listenEventSink,
+  PipelineClient,
+  type PipelineEvents,
+  type StreamEventSink,
+} from "@earshot/core/internal";
+import { LIVE_CLIENT_OPTION_NAMES, type LiveClientOptions } from "./options.ts";
+import type { StreamMessage } from "./port-protocol.ts";
+import { type ThreadedStream, threadedStreamFor } from "./threaded-stream.ts";
 
-/** Extra time the engine may need beyond the socket's own timeouts: starting a worker thread. */
-const ENGINE_GRACE_MS = 5_000;
 const OPTION_NAMES = [...CLIENT_OPTION_NAMES, ...LIVE_CLIENT_OPTION_NAMES];
-let streams = 0;
 
 /**
  * A live transcription stream with synchronous methods and callbacks: `start()` and `finish()`
@@ -60,32 +50,16 @@ let streams = 0;
  * ```
  */
 export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implements Disposable {
-  readonly #clientOptions: ClientOptions;
-  readonly #engine: MessagePort | undefined;
-  readonly #limits: RingWriteLimits;
-  readonly #maxBufferedEvents: number;
-  readonly #connectTimeoutMs: number;
-  readonly #finishTimeoutMs: number;
-  #channel: SessionChannel | undefined;
-  #liveOptions: LiveOptions = {};
-  #ended = new AbortController();
+  readonly #stream: ThreadedStream;
 
   /** Does not connect. @throws OptionsError for an unknown option (naming the nearest) or one that cannot work. */
   constructor(options: LiveClientOptions = {}) {
     super();
-    assertKnownOptions(options, OPTION_NAMES);
-    const { engine, ringBytes, sendTimeoutMs, maxBufferedEvents, poolSize, ...clientOptions } = options;
-    const resolved = resolveClientOptions(clientOptions);
-    this.#clientOptions = engineClientOptions(clientOptions, resolved.apiKey);
-    this.#engine = engine;
-    const ring = normalizeRingBytes(ringBytes ?? 256 * 1024);
-    this.#limits = { ringBytes: ring, sendTimeoutMs: sendTimeoutMs ?? 10_000 };
-    this.#maxBufferedEvents = maxBufferedEvents ?? 10_000;
-    this.#connectTimeoutMs = resolved.connectTimeoutMs;
-    this.#finishTimeoutMs = resolved.finishTimeoutMs;
-    if (poolSize !== undefined && engine === undefined) setEnginePoolSize(poolSize);
-    // sendFrom() settles as soon as the stream ends, whichever way the Close came.
-    this.events.on("close", () => this.#ended.abort(this.events.refusal("sendFrom()")));
+    this.#stream = threadedStreamFor(
+      options,
+      OPTION_NAMES,
+      this.events as unknown as EventPipeline<PipelineEvents>,
+    );
   }
 
   /**
@@ -101,43 +75,12 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
    * ```
    */
   start(options: LiveOptions): boolean {
-    if (this.#channel !== undefined && !this.#channel.closed) {
-      throw new StateError(
-        "start() was called while this client's stream is still open: call finish() first.",
-      );
-    }
     validateLiveOptions(options);
-    this.events.reopen();
-    this.#ended = new AbortController();
-    this.#liveOptions = options;
-    const channel = new SessionChannel(allocateSessionMemory(this.#limits.ringBytes), this.events);
-    this.#channel = channel;
-    const deadline = performance.now() + this.#connectTimeoutMs + ENGINE_GRACE_MS;
-    try {
-      const lease = this.#lease(channel, deadline);
-      channel.attach(lease);
-      lease.open({
-        type: "earshot:open-session",
-        port: channel.enginePort,
-        memory: channel.memory,
-        options,
-        client: this.#clientOptions,
-        maxBufferedEvents: this.#maxBufferedEvents,
-        diagnostics: anyClientDiagnosticsWanted(),
-        streamId: `threaded-${++streams}`,
-      });
-      channel.waitWhilePhase(SessionPhase.Connecting, deadline);
-      channel.drain();
-      if (!channel.closed && channel.phase === SessionPhase.Connecting) {
-        channel.fail(new TimeoutError("ERR_CONNECT_TIMEOUT", this.#connectTimeoutMs));
-      } else if (!channel.closed && channel.phase === SessionPhase.Closed) {
-        channel.fail(this.#closedWithoutReport(channel));
-      }
-    } catch (error) {
-      channel.fail(error as EarshotError);
-    }
-    this.events.flush();
-    return channel.opened && !channel.closed;
+    return this.#stream.start(
+      "listen",
+      options,
+      listenEventSink(this.events) as StreamEventSink<StreamMessage>,
+    );
   }
 
   /**
@@ -147,10 +90,7 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
    * @throws AudioChunkError when `chunk` is not bytes.
    */
   send(chunk: AudioChunk): boolean {
-    const frame = toAudioFrame(chunk);
-    const channel = this.#writable("send()");
-    if (channel === undefined) return false;
-    return frame === undefined || writeAudio(channel, frame, this.#limits, (error) => this.#report(error));
+    return this.#stream.send(chunk);
   }
 
   /**
@@ -159,30 +99,23 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
    * rejects as soon as the stream ends (a `StateError` whose `cause` closed it).
    * @example `await client.sendFrom(fs.createReadStream("call.raw"), { pace: "realtime" });`
    */
-  async sendFrom(source: AudioSource, options: SendFromOptions = {}): Promise<void> {
-    const ended = this.#ended.signal;
-    await sendFrom(source, options, {
-      liveOptions: this.#liveOptions,
-      ended,
-      send: async (chunk) => {
-        if (!this.send(chunk)) throw this.events.closed ? ended.reason : this.events.refusal("sendFrom()");
-      },
-    });
+  sendFrom(source: AudioSource, options: SendFromOptions = {}): Promise<void> {
+    return this.#stream.sendFrom(source, options);
   }
 
   /** Queues a KeepAlive behind the audio already sent; false when the stream is not open. */
   keepAlive(): boolean {
-    return this.#control("keepAlive()", KEEP_ALIVE_FRAME);
+    return this.#stream.control("keepAlive()", KEEP_ALIVE_FRAME);
   }
 
   /** Asks for pending audio as finals (`from_finalize`). @throws RangeError for a bad channel (core's encoder). */
   finalize(channel?: number): boolean {
-    return this.#control("finalize()", finalizeFrame(channel));
+    return this.#stream.control("finalize()", finalizeFrame(channel));
   }
 
   /** Changes features mid-stream, e.g. `configure({ numerals: true })`; false when not open. */
   configure(features: Record<string, unknown>): boolean {
-    return this.#control("configure()", configureFrame(features));
+    return this.#stream.control("configure()", configureFrame(features));
   }
 
   /**
@@ -192,36 +125,12 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
    * @returns true when the server closed the stream cleanly.
    */
   finish(): boolean {
-    const channel = this.#channel;
-    if (channel === undefined) return false;
-    if (!channel.closed && !channel.finishing) {
-      channel.finishing = true;
-      const deadline = performance.now() + this.#finishTimeoutMs;
-      writeRecord(channel, RecordKind.Finish, undefined, this.#limits, () => {}, deadline);
-    }
-    const deadline = performance.now() + this.#finishTimeoutMs + ENGINE_GRACE_MS;
-    while (!channel.closed && performance.now() < deadline) {
-      channel.drain();
-      this.events.flush();
-      if (channel.closed || channel.phase === SessionPhase.Closed) break;
-      channel.waitForEvents(deadline);
-    }
-    channel.drain();
-    if (!channel.closed) {
-      channel.fail(
-        channel.phase === SessionPhase.Closed
-          ? this.#closedWithoutReport(channel)
-          : new TimeoutError("ERR_FINISH_TIMEOUT", this.#finishTimeoutMs),
-      );
-    }
-    this.events.flush();
-    return channel.cleanClose;
+    return this.#stream.finish();
   }
 
   /** Closes now: `Error` (AbortedError, `cause` = `reason`) and `Close` once, before it returns. */
   abort(reason?: unknown): void {
-    this.#channel?.fail(new AbortedError("The stream was aborted.", { cause: reason }));
-    this.events.flush();
+    this.#stream.abort(reason);
   }
 
   /** `using client = …`: finishes when open (bounded by `finishTimeoutMs`), else aborts. */
@@ -230,44 +139,8 @@ export class LiveClient extends PipelineClient<LiveTranscriptionEventMap> implem
     this.abort(new AbortedError("The client was disposed."));
   }
 
-  /** True while the stream is open. */ isConnected(): boolean {
-    const channel = this.#channel;
-    return channel !== undefined && !channel.closed && channel.phase === SessionPhase.Open;
-  }
-
-  #lease(channel: SessionChannel, deadline: number): EngineLease {
-    const engine = this.#engine;
-    if (engine === undefined) return acquireEngine(channel, deadline);
-    // The application owns that thread: what to do about it is the application's call.
-    return { open: (request) => engine.postMessage(request, [request.port]), release() {}, engineLost() {} };
-  }
-
-  #control(method: string, frame: string): boolean {
-    const channel = this.#writable(method);
-    return (
-      channel !== undefined && writeControl(channel, frame, this.#limits, (error) => this.#report(error))
-    );
-  }
-
-  /** The open channel, or undefined: silently once closed, with an `Error` before start / after finish. */
-  #writable(method: string): SessionChannel | undefined {
-    const channel = this.#channel;
-    if (channel?.closed) return undefined;
-    if (channel !== undefined && !channel.finishing && channel.phase === SessionPhase.Open) return channel;
-    const why = channel === undefined ? "start() was never called" : "finish() was already called";
-    this.#report(new StateError(`${method} was refused: ${why}.`));
-    return undefined;
-  }
-
-  /** The engine marked the session closed without a close report: it died. */
-  #closedWithoutReport(channel: SessionChannel): EarshotError {
-    return Atomics.load(channel.header, Slot.EngineDead) === 1
-      ? new WorkerExitedError()
-      : new StateError("The engine closed the session without a close report.");
-  }
-
-  #report(error: EarshotError): void {
-    this.events.error(error);
-    this.events.flush();
+  /** True while the stream is open. */
+  isConnected(): boolean {
+    return this.#stream.open;
   }
 }

@@ -1,6 +1,6 @@
 /** The options of a `LiveClient`. */
 import type { MessagePort } from "node:worker_threads";
-import { type ClientOptions, resolveReconnectPolicy } from "@earshot/core";
+import { CLIENT_OPTION_NAMES, type ClientOptions, resolveReconnectPolicy } from "@earshot/core";
 
 /** How a {@link LiveClient} connects; every `ClientOptions` field (with `reconnect`) applies too. */
 export interface LiveClientOptions extends ClientOptions {
@@ -29,6 +29,20 @@ export interface LiveClientOptions extends ClientOptions {
   poolSize?: number;
 }
 
+/**
+ * How a {@link FluxClient} connects: everything a `LiveClient` takes (`keepAlive` sets the idle
+ * ms before a WebSocket ping, default 20000), and how long requests wait for an answer.
+ *
+ * @example
+ * ```ts
+ * const options: FluxClientOptions = { apiKey: process.env.DEEPGRAM_API_KEY, reconnect: true, replyTimeoutMs: 5000 };
+ * ```
+ */
+export interface FluxClientOptions extends LiveClientOptions {
+  /** How long `configure()` and `forceEndTurn()` block waiting for the server's answer, in ms. @default 10000 */
+  replyTimeoutMs?: number;
+}
+
 /** Every option name a `LiveClient` knows beyond core's. */
 export const LIVE_CLIENT_OPTION_NAMES = [
   "engine",
@@ -36,6 +50,13 @@ export const LIVE_CLIENT_OPTION_NAMES = [
   "sendTimeoutMs",
   "maxBufferedEvents",
   "poolSize",
+];
+
+/** Every option name a `FluxClient` knows. */
+export const FLUX_CLIENT_OPTION_NAMES: readonly string[] = [
+  ...CLIENT_OPTION_NAMES,
+  ...LIVE_CLIENT_OPTION_NAMES,
+  "replyTimeoutMs",
 ];
 
 /**
