@@ -75,6 +75,8 @@ export class AsyncFluxClient
 {
   readonly #clientOptions: AsyncFluxClientOptions;
   readonly #replyTimeoutMs: number;
+  /** Credentials no error may show (the server's text goes into some). */
+  readonly #secrets: readonly (string | undefined)[];
   readonly #messages: MessageHub<FluxServerMessage>;
   readonly #turns: MessageHub<FluxTurn>;
   /** Aborted, with the refusal as reason, once the stream has ended. */
@@ -96,7 +98,8 @@ export class AsyncFluxClient
     super();
     assertKnownOptions(options, OPTION_NAMES);
     const { iteratorBounds, replyTimeoutMs, ...clientOptions } = options;
-    resolveClientOptions(clientOptions);
+    const resolved = resolveClientOptions(clientOptions);
+    this.#secrets = [resolved.apiKey, resolved.accessToken];
     resolveReconnectPolicy(clientOptions.reconnect);
     this.#replyTimeoutMs = replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
     if (!(Number.isFinite(this.#replyTimeoutMs) && this.#replyTimeoutMs > 0))
@@ -159,6 +162,7 @@ export class AsyncFluxClient
     }
     const stream = createFluxStream({ options, client: this.#clientOptions });
     const delivery = new FluxDelivery(this.events, options, {
+      secrets: this.#secrets,
       turn: (turn) => this.#turns.publish(turn, turnBytes(turn)),
       closing: (report) => {
         this.#messages.end(report.error);

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   ConfigureRejectedError,
   type FluxConfigureSuccessMessage,
+  FluxServerError,
   type FluxTurn,
   OptionsError,
   StateError,
@@ -75,6 +76,21 @@ describe("FluxRequests", () => {
     expect(first.state).toEqual({ status: "resolved", value: turn("manual") });
     requests.observe({ type: "Warning", code: "FORCE_END_TURN_NO_ACTIVE_TURN", description: "" }, undefined);
     expect(second.state).toEqual({ status: "resolved", value: undefined });
+  });
+
+  it("a refusal's text echoing the key never shows it (message, errMsg, inspect)", async () => {
+    const key = "secret-key-0123456789abcdef";
+    const requests = new FluxRequests({ model: "flux-general-en" }, [key]);
+    const reply = requests.expectConfigure();
+    requests.observe({ type: "ConfigureFailure", code: "X", description: `bad key ${key}` }, undefined);
+    const error = reply.state.status === "rejected" ? reply.state.error : undefined;
+    const { inspect } = await import("node:util");
+    expect(error).toBeInstanceOf(ConfigureRejectedError);
+    expect(`${error?.message} ${(error as ConfigureRejectedError).errMsg} ${inspect(error)}`).not.toContain(
+      key,
+    );
+    const fatal = new FluxServerError({ serverCode: "X", description: `bad key ${key}`, secrets: [key] });
+    expect(`${fatal.message} ${fatal.errMsg} ${inspect(fatal)}`).not.toContain(key);
   });
 
   it("a drop, then the close, fail what is waiting with a StateError carrying the cause", () => {

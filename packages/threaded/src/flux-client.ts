@@ -101,7 +101,7 @@ export class FluxClient extends PipelineClient<FluxEventMap> implements Disposab
    */
   start(options: FluxOptions): boolean {
     validateFluxOptions(options);
-    const delivery = new FluxDelivery(this.events, options);
+    const delivery = new FluxDelivery(this.events, options, { secrets: this.#stream.secrets });
     const started = this.#stream.start("flux", options, delivery as StreamEventSink<StreamMessage>);
     this.#delivery = delivery;
     return started;

@@ -67,6 +67,11 @@ export class ThreadedStream {
     pipeline.on("close", () => this.#ended.abort(pipeline.refusal("sendFrom()")));
   }
 
+  /** The credentials the stream uses: no error built from a server's text may show them. */
+  get secrets(): readonly (string | undefined)[] {
+    return [this.#init.clientOptions.apiKey, this.#init.clientOptions.accessToken];
+  }
+
   /** True while the stream is open. */
   get open(): boolean {
     const channel = this.#channel;

@@ -21,13 +21,7 @@ import { type ServerThread, type ServerThreadOptions, startServerThread } from "
 import { chunk, silence, tone, waitFor } from "@earshot/testkit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { asyncFluxFace } from "./async-flux-face.ts";
-import {
-  describeFluxEvent,
-  type FluxFace,
-  type FluxFaceKind,
-  fluxPayloads,
-  fluxShape,
-} from "./flux-face.ts";
+import { describeFluxEvent, type FluxFace, type FluxFaceKind, fluxPayloads, fluxShape } from "./flux-face.ts";
 import { threadedFluxFace } from "./threaded-flux-face.ts";
 
 const faces: readonly FluxFaceKind[] = [asyncFluxFace, threadedFluxFace];

@@ -4,6 +4,7 @@
  * server's own code in `dgCode` and its text in `errMsg`, the fields a handshake refusal uses,
  * so one `switch (error.dgCode)` serves every server-side code.
  */
+import { redactSecrets } from "../redact.ts";
 import { defineOptional, EarshotError, type EarshotErrorOptions } from "./earshot-error.ts";
 
 /** What the server said. */
@@ -49,7 +50,7 @@ export class FluxServerError extends EarshotError {
         dgCode: init.serverCode,
       },
     );
-    defineOptional(this, "errMsg", init.description);
+    defineOptional(this, "errMsg", redactedText(init.description, init));
   }
 }
 
@@ -78,6 +79,11 @@ export class ConfigureRejectedError extends EarshotError {
       `The server refused the Configure${code}${detail}. The settings in force before it stay; the stream goes on.`,
       { ...init, retryable: false, dgCode: init.serverCode },
     );
-    defineOptional(this, "errMsg", init.description);
+    defineOptional(this, "errMsg", redactedText(init.description, init));
   }
+}
+
+/** A server's text, without any credential it may echo. */
+function redactedText(text: string | undefined, init: EarshotErrorOptions): string | undefined {
+  return text === undefined ? undefined : redactSecrets(text, init.secrets ?? []);
 }

@@ -19,6 +19,8 @@ const TURN_EVENTS = new Set(["StartOfTurn", "Update", "EagerEndOfTurn", "TurnRes
 
 /** What a face adds around the delivery (the async face feeds its iterators). */
 export interface FluxDeliveryHooks {
+  /** Credentials no error built from the server's text may show (a ConfigureFailure's description). */
+  readonly secrets?: readonly (string | undefined)[];
   /** Every message, as it is queued. */
   message?(message: FluxServerMessage): void;
   /** Every turn queued on `turn`. */
@@ -48,7 +50,7 @@ export class FluxDelivery implements StreamEventSink<FluxServerMessage> {
     this.#pipeline = pipeline;
     this.#hooks = hooks;
     this.tracker = new FluxTurnTracker({ multilingual: options.model === "flux-general-multi" });
-    this.requests = new FluxRequests(options);
+    this.requests = new FluxRequests(options, hooks.secrets);
   }
 
   open(info: { readonly requestId: string | undefined }): void {

@@ -58,8 +58,11 @@ export class FluxRequests {
   readonly #configures: PendingReply<FluxConfigureSuccessMessage>[] = [];
   readonly #forceEnds: PendingReply<FluxTurn | undefined>[] = [];
   #thresholds: FluxThresholds;
+  readonly #secrets: readonly (string | undefined)[];
 
-  constructor(options: FluxOptions) {
+  /** @param secrets credentials an error built from a server's text must never show. */
+  constructor(options: FluxOptions, secrets: readonly (string | undefined)[] = []) {
+    this.#secrets = secrets;
     this.#thresholds = {
       ...(options.eager_eot_threshold === undefined
         ? {}
@@ -117,6 +120,7 @@ export class FluxRequests {
             serverCode: message.code ?? message.error_code,
             description: message.description,
             requestId: message.request_id,
+            secrets: this.#secrets,
           }),
         });
         return;
