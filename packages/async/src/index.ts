@@ -19,11 +19,14 @@
  */
 export * from "@earshot/core";
 export { AsyncLiveClient } from "./client.ts";
+export { AsyncFluxClient } from "./flux-client.ts";
+export type { AsyncFluxClientOptions } from "./flux-options.ts";
 export {
   DEFAULT_ITERATOR_MAX_BYTES,
   DEFAULT_ITERATOR_MAX_MESSAGES,
   type IteratorBounds,
   MessageSubscription,
+  type SheddingPolicy,
 } from "./message-stream.ts";
 export type { AsyncLiveClientOptions, FinishOptions, SendOptions, StartOptions } from "./options.ts";
 export { type Utterance, UtteranceIterator } from "./views.ts";

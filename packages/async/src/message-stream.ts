@@ -39,10 +39,21 @@ interface Waiter<T> {
 type Terminal = { readonly error?: EarshotError | undefined };
 
 /** What the hub needs of a subscription, whatever message type it narrows to. */
-interface Subscriber {
-  accepts(message: ServerMessage): boolean;
-  push(message: ServerMessage, bytes: number): void;
+interface Subscriber<B> {
+  accepts(message: B): boolean;
+  push(message: B, bytes: number): void;
   end(error: EarshotError | undefined): void;
+}
+
+/**
+ * What a slow consumer may lose first, and what to tell it: revisable messages a later one
+ * covers (interim `Results` on `/v1/listen`, `Update`s on Flux).
+ */
+export interface SheddingPolicy<B> {
+  /** True for a message a later one makes redundant. */
+  readonly droppable: (message: B) => boolean;
+  /** The end of the SlowConsumerError's message: what else the consumer can do. */
+  readonly advice: string;
 }
 
 function isInterimResult(message: unknown): boolean {
@@ -50,15 +61,22 @@ function isInterimResult(message: unknown): boolean {
   return candidate.type === "Results" && candidate.is_final === false;
 }
 
+/** `/v1/listen`'s policy: interim results go first. */
+const LISTEN_SHEDDING: SheddingPolicy<unknown> = {
+  droppable: isInterimResult,
+  advice: "or iterate finals() instead",
+};
+
 /**
  * One consumer's view of the stream: an `AsyncIterableIterator` over the messages it accepts,
  * with a bounded buffer. `return()` (what `break` calls) detaches it and frees its buffer.
  */
-export class MessageSubscription<T extends ServerMessage>
-  implements AsyncIterableIterator<T, undefined>, Subscriber
+export class MessageSubscription<T extends B, B = ServerMessage>
+  implements AsyncIterableIterator<T, undefined>, Subscriber<B>
 {
-  readonly #hub: MessageHub;
-  readonly #accept: (message: ServerMessage) => boolean;
+  readonly #hub: MessageHub<B>;
+  readonly #accept: (message: B) => boolean;
+  readonly #shedding: SheddingPolicy<B>;
   readonly #maxMessages: number;
   readonly #maxBytes: number;
   #queue: Entry<T>[] = [];
@@ -72,12 +90,14 @@ export class MessageSubscription<T extends ServerMessage>
 
   /** @internal Created by {@link MessageHub.subscribe}. */
   constructor(
-    hub: MessageHub,
-    accept: (message: ServerMessage) => boolean,
+    hub: MessageHub<B>,
+    accept: (message: B) => boolean,
     bounds: Required<IteratorBounds>,
+    shedding: SheddingPolicy<B>,
   ) {
     this.#hub = hub;
     this.#accept = accept;
+    this.#shedding = shedding;
     this.#maxMessages = bounds.maxMessages;
     this.#maxBytes = bounds.maxBytes;
   }
@@ -93,12 +113,12 @@ export class MessageSubscription<T extends ServerMessage>
   }
 
   /** @internal */
-  accepts(message: ServerMessage): boolean {
+  accepts(message: B): boolean {
     return this.#accept(message);
   }
 
   /** @internal Hands a message (one it {@link accepts}, so a `T`) to this consumer, or buffers it (bounded). */
-  push(accepted: ServerMessage, bytes: number): void {
+  push(accepted: B, bytes: number): void {
     const message = accepted as T;
     if (this.#done || this.#terminal !== undefined) return;
     const waiter = this.#waiters.shift();
@@ -157,7 +177,7 @@ export class MessageSubscription<T extends ServerMessage>
     let bytes = 0;
     for (let i = this.#head; i < this.#queue.length; i++) {
       const entry = this.#queue[i] as Entry<T>;
-      if (isInterimResult(entry.message)) {
+      if (this.#shedding.droppable(entry.message)) {
         this.#droppedInterim++;
       } else {
         kept.push(entry);
@@ -172,7 +192,7 @@ export class MessageSubscription<T extends ServerMessage>
     if (kept.length > this.#maxMessages * SHED_TARGET || bytes > this.#maxBytes * SHED_TARGET) {
       const error = new SlowConsumerError(
         this.#maxMessages,
-        `An async iterator fell behind: more than ${this.#maxMessages} messages or ${this.#maxBytes} bytes waited unread, even after dropping ${this.#droppedInterim} interim results. Its buffer was released; read faster, raise the iterator bounds, or iterate finals() instead.`,
+        `An async iterator fell behind: more than ${this.#maxMessages} messages or ${this.#maxBytes} bytes waited unread, even after dropping ${this.#droppedInterim} interim results. Its buffer was released; read faster, raise the iterator bounds, ${this.#shedding.advice}.`,
       );
       this.#queue = [];
       this.#bytes = 0;
@@ -211,12 +231,15 @@ export class MessageSubscription<T extends ServerMessage>
  * Fans each message out to every attached {@link MessageSubscription}. Iterators that attach
  * after the stream ended see its end at once (done, or the error it ended with).
  */
-export class MessageHub {
-  readonly #subscriptions = new Set<Subscriber>();
+export class MessageHub<B = ServerMessage> {
+  readonly #subscriptions = new Set<Subscriber<B>>();
   readonly #bounds: Required<IteratorBounds>;
+  readonly #shedding: SheddingPolicy<B>;
   #terminal: Terminal | undefined;
 
-  constructor(bounds: IteratorBounds = {}) {
+  /** @param shedding what a slow iterator loses first. @default interim `Results` */
+  constructor(bounds: IteratorBounds = {}, shedding: SheddingPolicy<B> = LISTEN_SHEDDING) {
+    this.#shedding = shedding;
     const maxMessages = bounds.maxMessages ?? DEFAULT_ITERATOR_MAX_MESSAGES;
     const maxBytes = bounds.maxBytes ?? DEFAULT_ITERATOR_MAX_BYTES;
     if (!Number.isInteger(maxMessages) || maxMessages < 1) {
@@ -236,24 +259,22 @@ export class MessageHub {
   }
 
   /** Attaches a new iterator that receives the messages `accept` lets through, from now on. */
-  subscribe<T extends ServerMessage>(
-    accept: (message: ServerMessage) => message is T,
-  ): MessageSubscription<T>;
-  subscribe(accept?: (message: ServerMessage) => boolean): MessageSubscription<ServerMessage>;
-  subscribe(accept: (message: ServerMessage) => boolean = () => true): MessageSubscription<ServerMessage> {
-    const subscription = new MessageSubscription<ServerMessage>(this, accept, this.#bounds);
+  subscribe<T extends B>(accept: (message: B) => message is T): MessageSubscription<T, B>;
+  subscribe(accept?: (message: B) => boolean): MessageSubscription<B, B>;
+  subscribe(accept: (message: B) => boolean = () => true): MessageSubscription<B, B> {
+    const subscription = new MessageSubscription<B, B>(this, accept, this.#bounds, this.#shedding);
     if (this.#terminal !== undefined) subscription.end(this.#terminal.error);
     else this.#subscriptions.add(subscription);
     return subscription;
   }
 
   /** @internal */
-  unsubscribe(subscription: Subscriber): void {
+  unsubscribe(subscription: Subscriber<B>): void {
     this.#subscriptions.delete(subscription);
   }
 
   /** Delivers `message` (`bytes` = its text length) to every iterator that accepts it. */
-  publish(message: ServerMessage, bytes: number): void {
+  publish(message: B, bytes: number): void {
     if (this.#terminal !== undefined) return;
     // A snapshot: an iterator that fails while receiving removes itself from the set.
     for (const subscription of [...this.#subscriptions]) {

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { isLoopbackHost, LISTEN_QUERY_SCHEMA, type LiveOptions } from "@earshot/core";
 import { engineNames } from "@earshot/server";
+import { type FluxQuery, fluxFlags, fluxQueryOf } from "./flux-args.ts";
 import { parseExtra, queryFlags, queryOptionsOf } from "./query-flags.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -49,6 +50,8 @@ export interface ListenArgs {
   readonly subtitles: { readonly format: "srt" | "vtt"; readonly path: string } | undefined;
   /** `--stats`: latency figures at the end (and live on a terminal). */
   readonly stats: boolean;
+  /** `--flux` and its parameters: a Flux (`/v2/listen`) stream instead of `/v1/listen`. */
+  readonly flux: FluxQuery | undefined;
   readonly help: boolean;
 }
 
@@ -72,6 +75,7 @@ const listenFlags = {
   srt: { type: "string" },
   vtt: { type: "string" },
   stats: { type: "boolean" },
+  ...fluxFlags,
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -245,6 +249,7 @@ export function parseListenArgs(argv: readonly string[]): ListenArgs {
         ? undefined
         : { format: values.srt !== undefined ? "srt" : "vtt", path: subtitlePath },
     stats: values.stats === true,
+    flux: fluxQueryOf(values),
     help,
   };
 }

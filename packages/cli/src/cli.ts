@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { parseListenArgs } from "./args.ts";
 import { describeError } from "./describe-error.ts";
 import { type CliIo, listen } from "./listen.ts";
+import { listenFlux } from "./listen-flux.ts";
 import { serve } from "./serve.ts";
 import { listenUsage, mainUsage } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
@@ -45,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           io.stdout.write(listenUsage);
           return 0;
         }
-        return await listen(args, io);
+        return await (args.flux === undefined ? listen(args, io) : listenFlux(args, io));
       }
       case "serve":
         return await serve(rest, io);

@@ -71,7 +71,7 @@ function checkOptions(options: LiveOptions): void {
  * times faster than real time on one core, slower on a busy machine), so a stream sent faster
  * than real time gets the audio's own duration on top of the usual 10 s; unknown length, a minute.
  */
-function finishTimeoutMs(
+export function finishTimeoutMs(
   pacing: "realtime" | "fast",
   speed: number,
   durationSeconds: number | undefined,

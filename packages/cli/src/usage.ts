@@ -54,6 +54,7 @@ embedded local server with the offline pocketsphinx recognizer (no network, no k
 
 Examples:
   earshot listen talk.wav --interim-results
+  earshot listen talk.wav --flux --eager-eot-threshold 0.5
   earshot listen https://example.com/stream.wav --smart-format --json | jq .
   arecord -f S16_LE -r 16000 -c 1 -t raw | earshot listen - --encoding linear16 --sample-rate 16000
   DEEPGRAM_API_KEY=… earshot listen --mic --model nova-3 --keyterm earshot
@@ -87,6 +88,16 @@ Output
                           terminal): time to first interim, audio end → final p50/p95,
                           Finalize round trip, reconnects, bytes sent
   NO_COLOR / FORCE_COLOR  turn the dimming off / on
+
+Flux (turn-based transcription for voice agents, /v2/listen)
+  --flux                  a Flux stream: on a terminal each finished turn as a line, the turn in
+                          progress rewritten in place below; NDJSON of every Flux message when
+                          piped (or with --json). --model defaults to flux-general-en; the
+                          query flags below that Flux takes (--encoding, --sample-rate,
+                          --keyterm, --tag, --numerals, …) apply; --stats, --srt/--vtt and
+                          --speakers do not (Flux sends turns, not results)
+  --eot-threshold <0.5-1>, --eager-eot-threshold <0.3-0.9>, --eot-timeout-ms <500-60000>,
+  --language-hint <lang>… Flux's own parameters (with --flux only)
 
 Connection
   --url <ws(s)://host>    any server that speaks /v1/listen (default: Deepgram with

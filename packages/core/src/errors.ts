@@ -25,6 +25,7 @@ export {
   type SerializedEarshotError,
   serializeError,
 } from "./errors/earshot-error.ts";
+export { ConfigureRejectedError, FluxServerError, type ServerCodeInit } from "./errors/flux-errors.ts";
 export {
   AbortedError,
   AudioChunkError,

@@ -7,4 +7,8 @@
  */
 
 export { type AudioSink, sendFrom } from "./audio/send-from.ts";
+export { FluxDelivery, type FluxDeliveryHooks } from "./flux/flux-delivery.ts";
+export { FluxRequests, PendingReply } from "./flux/flux-requests.ts";
+export { FluxTimeline } from "./flux/flux-timeline.ts";
+export { fluxWire } from "./flux/flux-wire.ts";
 export * from "./pipeline/index.ts";

@@ -25,7 +25,7 @@ import {
   toAudioFrame,
 } from "./frames.ts";
 import { KeepAliveScheduler } from "./keepalive.ts";
-import { type MetadataMessage, parseServerMessage } from "./messages.ts";
+import { type MetadataMessage, parseServerMessage, type ServerMessage } from "./messages.ts";
 import {
   handshakeFor,
   type ResolvedClientOptions,
@@ -39,10 +39,24 @@ import { ABNORMAL_CLOSURE, buildCloseReport, type CloseReport } from "./session/
 import { DrainGate } from "./session/drain-gate.ts";
 import { SendQueue } from "./session/send-queue.ts";
 import { classifySocketError } from "./session/socket-errors.ts";
-import type { LiveSessionEventMap, LiveSessionInit, SessionState } from "./session/types.ts";
+import type {
+  LiveSessionEventMap,
+  LiveSessionInit,
+  SessionState,
+  SessionWire,
+  WireSessionInit,
+} from "./session/types.ts";
 
 export type { CloseReport } from "./session/close-report.ts";
-export type { LiveSessionEventMap, LiveSessionInit, MessageInfo, SessionState } from "./session/types.ts";
+export type {
+  LiveSessionEventMap,
+  LiveSessionInit,
+  MessageInfo,
+  SessionState,
+  SessionWire,
+  WireContext,
+  WireSessionInit,
+} from "./session/types.ts";
 
 /**
  * One live transcription stream over one WebSocket.
@@ -70,12 +84,13 @@ export type { LiveSessionEventMap, LiveSessionInit, MessageInfo, SessionState } 
  * const metadata = await session.finish();
  * ```
  */
-export class LiveSession {
+export class LiveSession<M extends { readonly type: string } = ServerMessage> {
   readonly #client: ResolvedClientOptions;
+  readonly #wire: SessionWire<M>;
   readonly #url: URL;
   readonly #clock: Clock;
   readonly #secrets: readonly (string | undefined)[];
-  readonly #listeners: HandlerRegistry<LiveSessionEventMap>;
+  readonly #listeners: HandlerRegistry<LiveSessionEventMap<M>>;
   readonly #queue: SendQueue;
   #state: SessionState = "idle";
   #ws: SessionSocket | undefined;
@@ -96,14 +111,27 @@ export class LiveSession {
   #finishPromise: Promise<MetadataMessage | undefined> | undefined;
   #readingPaused = false;
 
-  /** Validates `options` (throws `OptionsError` listing every problem); does not connect. */
-  constructor(init: LiveSessionInit) {
-    validateLiveOptions(init.options);
-    this.#client = resolveClientOptions(init.client);
-    this.#url = toListenUrl(this.#client.url, init.options);
+  /**
+   * Validates `options` (throws `OptionsError` listing every problem); does not connect. With
+   * `wire` instead of `options` it speaks another endpoint (the Flux stream's connections).
+   */
+  constructor(init: LiveSessionInit | WireSessionInit<M>) {
+    if ("wire" in init) {
+      this.#client = resolveClientOptions(init.client);
+      this.#wire = init.wire(this.#client);
+    } else {
+      validateLiveOptions(init.options);
+      this.#client = resolveClientOptions(init.client);
+      // Without a wire the session speaks /v1/listen, whose messages are ServerMessage.
+      this.#wire = {
+        url: toListenUrl(this.#client.url, init.options),
+        parse: parseServerMessage,
+      } as unknown as SessionWire<M>;
+    }
+    this.#url = this.#wire.url;
     this.#clock = init.clock ?? systemClock;
     this.#secrets = [this.#client.apiKey, this.#client.accessToken];
-    this.#listeners = new HandlerRegistry<LiveSessionEventMap>((event, thrown) =>
+    this.#listeners = new HandlerRegistry<LiveSessionEventMap<M>>((event, thrown) =>
       this.#reportListenerError(new CallbackError(String(event), { cause: thrown })),
     );
     this.#queue = new SendQueue({
@@ -310,27 +338,27 @@ export class LiveSession {
   }
 
   /** Adds a listener. */
-  on<E extends keyof LiveSessionEventMap>(
+  on<E extends keyof LiveSessionEventMap<M>>(
     event: E,
-    listener: (...args: LiveSessionEventMap[E]) => void,
+    listener: (...args: LiveSessionEventMap<M>[E]) => void,
   ): this {
     this.#listeners.add(event, listener, false);
     return this;
   }
 
   /** Adds a listener that is removed after its first call. */
-  once<E extends keyof LiveSessionEventMap>(
+  once<E extends keyof LiveSessionEventMap<M>>(
     event: E,
-    listener: (...args: LiveSessionEventMap[E]) => void,
+    listener: (...args: LiveSessionEventMap<M>[E]) => void,
   ): this {
     this.#listeners.add(event, listener, true);
     return this;
   }
 
   /** Removes a listener. */
-  off<E extends keyof LiveSessionEventMap>(
+  off<E extends keyof LiveSessionEventMap<M>>(
     event: E,
-    listener: (...args: LiveSessionEventMap[E]) => void,
+    listener: (...args: LiveSessionEventMap<M>[E]) => void,
   ): this {
     this.#listeners.remove(event, listener);
     return this;
@@ -412,12 +440,14 @@ export class LiveSession {
     this.#state = this.#finishing ? "closing" : "open";
     if (this.#readingPaused) ws.pause();
     this.#queue.attach(ws.sink(this.#client.highWaterMarkBytes, () => this.#drain.waiting));
-    const keepAliveMs = this.#client.keepAliveIntervalMs;
+    const pingMs = this.#wire.pingIntervalMs;
+    const keepAliveMs = pingMs ?? this.#client.keepAliveIntervalMs;
     if (keepAliveMs !== undefined && !this.#finishing) {
       this.#keepAlive = new KeepAliveScheduler({
         intervalMs: keepAliveMs,
         clock: this.#clock,
-        send: () => this.#queue.push(KEEP_ALIVE_FRAME, false),
+        // A ping is not a frame of the stream: it never waits behind audio in the queue.
+        send: pingMs !== undefined ? () => ws.ping() : () => this.#queue.push(KEEP_ALIVE_FRAME, false),
       });
       this.#keepAlive.start();
     }
@@ -440,8 +470,10 @@ export class LiveSession {
     const receivedAt = this.#clock.now();
     // The endpoint sends no binary frames; one that arrives anyway is parsed like text, so it
     // reaches the user (as Unhandled if it is not a known message) rather than vanishing.
-    const message = parseServerMessage(text);
-    if (message.type === "Metadata") this.#metadata = message;
+    const message = this.#wire.parse(text);
+    if (message.type === "Metadata") this.#metadata = message as unknown as MetadataMessage;
+    const failure = this.#wire.failure?.(message, { requestId: this.#requestId, secrets: this.#secrets });
+    if (failure !== undefined) this.#failure ??= failure;
     if (sessionMessageChannel.hasSubscribers)
       sessionMessageChannel.publish({ session: this, message, receivedAt });
     this.#listeners.emit("message", message, { receivedAt, text });

@@ -7,10 +7,12 @@ import {
   AudioChunkError,
   BufferOverflowError,
   CallbackError,
+  ConfigureRejectedError,
   ConnectionClosedError,
   ConnectionError,
   deserializeError,
   EarshotError,
+  FluxServerError,
   HandshakeError,
   isEarshotError,
   MessageTooLargeError,
@@ -60,6 +62,10 @@ function oneOfEach(): EarshotError[] {
     new WorkerExitedError(1),
     new SlowConsumerError(1000),
     new MessageTooLargeError(16 * 1024 * 1024),
+    new TimeoutError("ERR_REPLY_TIMEOUT", 10_000),
+    new FluxServerError({ serverCode: "INTERNAL_SERVER_ERROR", description: "oops", requestId: "r-2" }),
+    new FluxServerError({ serverCode: "UNPARSABLE_CLIENT_MESSAGE", description: "KeepAlive" }),
+    new ConfigureRejectedError({ serverCode: "INVALID_THRESHOLD", description: "eager above eot" }),
     new EarshotError("ERR_CONNECTION_CLOSED", "base", { closeCode: 4000, dgCode: "X-0001" }),
   ];
 }
@@ -196,6 +202,10 @@ describe("retryable and codes", () => {
       ["WorkerExitedError", "ERR_WORKER_EXITED", true],
       ["SlowConsumerError", "ERR_SLOW_CONSUMER", false],
       ["MessageTooLargeError", "ERR_MESSAGE_TOO_LARGE", false],
+      ["TimeoutError", "ERR_REPLY_TIMEOUT", false],
+      ["FluxServerError", "ERR_SERVER_ERROR", true],
+      ["FluxServerError", "ERR_SERVER_ERROR", false],
+      ["ConfigureRejectedError", "ERR_CONFIGURE_REJECTED", false],
       ["EarshotError", "ERR_CONNECTION_CLOSED", false],
     ]);
   });

@@ -8,12 +8,15 @@
 import type { MessagePort } from "node:worker_threads";
 import {
   type CloseReport,
+  createFluxStream,
   type DiagnosticsSink,
+  type FluxOptions,
+  type LiveOptions,
   ReconnectingSession,
   SlowConsumerError,
   serializeError,
 } from "@earshot/core";
-import type { OpenSessionRequest, SessionEvent } from "./port-protocol.ts";
+import type { OpenSessionRequest, SessionEvent, StreamMessage } from "./port-protocol.ts";
 import { RecordKind, RingReader, type RingRecord } from "./ring-buffer.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
 
@@ -43,7 +46,7 @@ export class HostedSession {
   readonly #header: Int32Array;
   readonly #reader: RingReader;
   readonly #maxBufferedEvents: number;
-  #session: ReconnectingSession | undefined;
+  #session: ReconnectingSession<StreamMessage> | undefined;
   #closed = false;
   /** Set when the engine closed the session because the application thread fell behind. */
   #overflow: SlowConsumerError | undefined;
@@ -60,14 +63,19 @@ export class HostedSession {
     const diagnostics: DiagnosticsSink = request.diagnostics
       ? { wanted: () => true, publish: (name, payload) => this.#post({ t: "diagnostic", name, payload }) }
       : NO_DIAGNOSTICS;
-    let session: ReconnectingSession;
+    let session: ReconnectingSession<StreamMessage>;
     try {
-      session = new ReconnectingSession({
-        options: request.options,
+      const init = {
         client: request.client,
         diagnostics,
         ...(request.streamId === undefined ? {} : { streamId: request.streamId }),
-      });
+      };
+      // Either endpoint's stream is core's ReconnectingSession; only its messages differ.
+      session = (
+        request.endpoint === "flux"
+          ? createFluxStream({ ...init, options: request.options as FluxOptions })
+          : new ReconnectingSession({ ...init, options: request.options as LiveOptions })
+      ) as ReconnectingSession<StreamMessage>;
     } catch (error) {
       this.#finish({ code: 1006, reason: "", wasClean: false, error: error as CloseReport["error"] });
       return;

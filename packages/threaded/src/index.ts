@@ -12,7 +12,14 @@ export {
   setEngineWorkerUrl,
   shutdownEngines,
 } from "./engine-pool.ts";
+export { FluxClient } from "./flux-client.ts";
 export { LiveClient } from "./live-client.ts";
-export type { LiveClientOptions } from "./options.ts";
-export type { OpenSessionRequest, SerializedCloseReport, SessionEvent } from "./port-protocol.ts";
+export type { FluxClientOptions, LiveClientOptions } from "./options.ts";
+export type {
+  OpenSessionRequest,
+  SerializedCloseReport,
+  SessionEvent,
+  StreamEndpoint,
+  StreamMessage,
+} from "./port-protocol.ts";
 export { type StopServing, serveLiveSessions } from "./serve-live-sessions.ts";

@@ -1,6 +1,12 @@
 /** The options of a `LiveClient`. */
 import type { MessagePort } from "node:worker_threads";
-import { type ClientOptions, type OptionProblem, OptionsError, resolveReconnectPolicy } from "@earshot/core";
+import {
+  CLIENT_OPTION_NAMES,
+  type ClientOptions,
+  type OptionProblem,
+  OptionsError,
+  resolveReconnectPolicy,
+} from "@earshot/core";
 
 /** How a {@link LiveClient} connects; every `ClientOptions` field (with `reconnect`) applies too. */
 export interface LiveClientOptions extends ClientOptions {
@@ -40,6 +46,20 @@ export interface LiveClientOptions extends ClientOptions {
    * ```
    */
   engineWorkerFile?: string | URL;
+}
+
+/**
+ * How a {@link FluxClient} connects: everything a `LiveClient` takes (`keepAlive` sets the idle
+ * ms before a WebSocket ping, default 20000), and how long requests wait for an answer.
+ *
+ * @example
+ * ```ts
+ * const options: FluxClientOptions = { apiKey: process.env.DEEPGRAM_API_KEY, reconnect: true, replyTimeoutMs: 5000 };
+ * ```
+ */
+export interface FluxClientOptions extends LiveClientOptions {
+  /** How long `configure()` and `forceEndTurn()` block waiting for the server's answer, in ms. @default 10000 */
+  replyTimeoutMs?: number;
 }
 
 /** Every option name a `LiveClient` knows beyond core's. */
@@ -90,6 +110,13 @@ export function checkLiveClientOptions(options: LiveClientOptions): void {
     });
   if (problems.length > 0) throw new OptionsError(problems);
 }
+
+/** Every option name a `FluxClient` knows. */
+export const FLUX_CLIENT_OPTION_NAMES: readonly string[] = [
+  ...CLIENT_OPTION_NAMES,
+  ...LIVE_CLIENT_OPTION_NAMES,
+  "replyTimeoutMs",
+];
 
 /**
  * The client options as they cross to the engine: the reconnect policy checked here, without

@@ -9,6 +9,8 @@ import type {
   ClientDiagnosticName,
   ClientOptions,
   CloseReport,
+  FluxOptions,
+  FluxServerMessage,
   LiveOptions,
   ReconnectedInfo,
   ReconnectingInfo,
@@ -23,7 +25,10 @@ export interface OpenSessionRequest {
   readonly port: MessagePort;
   /** Header + ring (see shared-state.ts and ring-buffer.ts). */
   readonly memory: SharedArrayBuffer;
-  readonly options: LiveOptions;
+  /** Which endpoint the stream speaks: `/v1/listen` or Flux's `/v2/listen`. @default "listen" */
+  readonly endpoint?: StreamEndpoint;
+  /** The endpoint's query: `LiveOptions`, or `FluxOptions` for `"flux"`. */
+  readonly options: LiveOptions | FluxOptions;
   readonly client: ClientOptions;
   /** Events the client may leave untaken before the engine gives up on it (SlowConsumerError). */
   readonly maxBufferedEvents: number;
@@ -33,6 +38,12 @@ export interface OpenSessionRequest {
   readonly streamId?: string;
 }
 
+/** The endpoints an engine can host a stream on. */
+export type StreamEndpoint = "listen" | "flux";
+
+/** A server message of either endpoint, as the engine posts it. */
+export type StreamMessage = ServerMessage | FluxServerMessage;
+
 /** A close report as it crosses threads: the error serialized. */
 export interface SerializedCloseReport extends Omit<CloseReport, "error"> {
   readonly error?: SerializedEarshotError;
@@ -41,7 +52,7 @@ export interface SerializedCloseReport extends Omit<CloseReport, "error"> {
 /** What the engine posts on a session port, in order; `close` is always the last one. */
 export type SessionEvent =
   | { readonly t: "open"; readonly requestId: string | undefined }
-  | { readonly t: "message"; readonly message: ServerMessage }
+  | { readonly t: "message"; readonly message: StreamMessage }
   | {
       readonly t: "reconnecting";
       readonly info: Omit<ReconnectingInfo, "error"> & { readonly error: SerializedEarshotError };

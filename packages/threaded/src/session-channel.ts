@@ -10,14 +10,11 @@ import {
   channelSink,
   deserializeError,
   type EarshotError,
-  eventForMessage,
-  type LiveTranscriptionEventMap,
-  StateError,
   WorkerExitedError,
 } from "@earshot/core";
-import type { EventPipeline } from "@earshot/core/internal";
+import type { StreamEventSink } from "@earshot/core/internal";
 import type { EngineLease, PooledSession } from "./engine-pool.ts";
-import type { SessionEvent } from "./port-protocol.ts";
+import type { SessionEvent, StreamMessage } from "./port-protocol.ts";
 import { RingWriter } from "./ring-buffer.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
 
@@ -30,7 +27,10 @@ export class SessionChannel implements PooledSession {
   /** The end handed to the engine with the session request. */
   readonly enginePort: MessagePort;
   readonly #port: MessagePort;
-  readonly #delivery: EventPipeline<LiveTranscriptionEventMap>;
+  /** Where the engine's events go: core's sink of the stream's endpoint (it queues client events). */
+  readonly #sink: StreamEventSink<StreamMessage>;
+  /** Delivers what the sink queued. */
+  readonly #flush: () => void;
   #lease: EngineLease | undefined;
   #requestId: string | undefined;
   /** The engine's end is gone; the port must not be read synchronously any more (see drain). */
@@ -45,18 +45,19 @@ export class SessionChannel implements PooledSession {
   /** The close was clean (a normal close after CloseStream, without error). */
   cleanClose = false;
 
-  constructor(memory: SharedArrayBuffer, delivery: EventPipeline<LiveTranscriptionEventMap>) {
+  constructor(memory: SharedArrayBuffer, sink: StreamEventSink<StreamMessage>, flush: () => void) {
     this.memory = memory;
     this.header = headerView(memory);
     this.writer = new RingWriter(memory);
-    this.#delivery = delivery;
+    this.#sink = sink;
+    this.#flush = flush;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     this.enginePort = port2;
     // While the thread is free, events are delivered as they arrive.
     port1.on("message", (event: SessionEvent) => {
       this.#receive(event);
-      delivery.flush();
+      flush();
     });
     // The engine's end vanished without a close report: its thread is gone.
     port1.on("close", () => {
@@ -64,7 +65,7 @@ export class SessionChannel implements PooledSession {
       if (this.closed) return;
       this.#lease?.engineLost();
       this.fail(new WorkerExitedError(this.#exitCode));
-      delivery.flush();
+      flush();
     });
   }
 
@@ -132,28 +133,6 @@ export class SessionChannel implements PooledSession {
   }
 
   /**
-   * Takes and delivers events until the engine has closed the session or `deadline` passed
-   * (`finish()`): waiting without taking them would let a server's flush after CloseStream
-   * overflow the backlog although the application did nothing wrong.
-   */
-  deliverUntilClosed(deadline: number): void {
-    while (!this.closed && performance.now() < deadline) {
-      this.drain();
-      this.#delivery.flush();
-      if (this.closed || this.phase === SessionPhase.Closed) break;
-      this.waitForEvents(deadline);
-    }
-    this.drain();
-  }
-
-  /** Why the engine marked the session closed without a close report: it died, or it lost track. */
-  closedWithoutReport(): EarshotError {
-    return Atomics.load(this.header, Slot.EngineDead) === 1
-      ? new WorkerExitedError()
-      : new StateError("The engine closed the session without a close report.");
-  }
-
-  /**
    * From the pool: the worker hosting this session exited. The port's own 'close' normally
    * reports it (after dispatching every message that arrived); this remembers the exit code
    * for it, and fails the session a turn later in case the port said nothing.
@@ -164,7 +143,7 @@ export class SessionChannel implements PooledSession {
       if (this.closed) return;
       this.#peerGone = true;
       this.fail(new WorkerExitedError(exitCode));
-      this.#delivery.flush();
+      this.#flush();
     });
   }
 
@@ -174,18 +153,16 @@ export class SessionChannel implements PooledSession {
       case "open":
         this.opened = true;
         this.#requestId = event.requestId;
-        this.#delivery.push("open", { requestId: event.requestId });
+        this.#sink.open({ requestId: event.requestId });
         return;
-      case "message": {
-        const { event: name, payload } = eventForMessage(event.message);
-        this.#delivery.push(name, payload as never);
+      case "message":
+        this.#sink.message(event.message);
         return;
-      }
       case "reconnecting":
-        this.#delivery.push("reconnecting", { ...event.info, error: deserializeError(event.info.error) });
+        this.#sink.reconnecting({ ...event.info, error: deserializeError(event.info.error) });
         return;
       case "reconnected":
-        this.#delivery.push("reconnected", { ...event.info, error: deserializeError(event.info.error) });
+        this.#sink.reconnected({ ...event.info, error: deserializeError(event.info.error) });
         return;
       case "diagnostic":
         // Published on this thread, as the async face does, in the order the engine saw them.
@@ -202,7 +179,7 @@ export class SessionChannel implements PooledSession {
   #close(report: CloseReport): void {
     this.closed = true;
     this.cleanClose = report.wasClean && report.error === undefined;
-    this.#delivery.close(report);
+    this.#sink.close(report);
     // Any thread still blocked on this session (another call path) wakes and sees it closed.
     if (Atomics.load(this.header, Slot.Phase) !== SessionPhase.Closed) markClosed(this.header, false);
     // Closing our end releases the process (the port was what kept it alive) and tells the

@@ -15,7 +15,15 @@ const USER_FACING = [
   "LiveTranscriptionEvents",
   "LISTEN_QUERY_SCHEMA",
   "CLIENT_DIAGNOSTICS_CHANNELS",
+  "FluxEvents",
+  "FluxServerError",
+  "ConfigureRejectedError",
 ] as const;
+
+it("each face has a Flux client beside its live client", () => {
+  expect(typeof asyncFace.AsyncFluxClient).toBe("function");
+  expect(typeof threadedFace.FluxClient).toBe("function");
+});
 
 describe.each([
   ["@earshot/async", asyncFace as Record<string, unknown>],
@@ -29,7 +37,14 @@ describe.each([
   });
 
   it("keeps the face plumbing off its surface (it lives at @earshot/core/internal)", () => {
-    for (const name of ["EventPipeline", "HandlerRegistry", "sendFrom", "deliverSessionEvents"]) {
+    for (const name of [
+      "EventPipeline",
+      "HandlerRegistry",
+      "sendFrom",
+      "deliverSessionEvents",
+      "FluxDelivery",
+      "FluxRequests",
+    ]) {
       expect(face[name], name).toBeUndefined();
     }
   });

@@ -37,10 +37,13 @@ export interface SendFromOptions {
   readonly clock?: Clock;
 }
 
+/** The audio format fields of a stream's query (both endpoints name them alike). */
+export type AudioFormatOptions = Pick<LiveOptions, "encoding" | "sample_rate" | "channels">;
+
 /** What `sendFrom()` needs from the client (each face gives its own `send`). */
 export interface AudioSink {
-  /** The stream's live options (for the audio format when the source has no WAV header). */
-  readonly liveOptions: LiveOptions;
+  /** The stream's query (`/v1/listen`'s or Flux's): its audio format paces a raw source. */
+  readonly liveOptions: AudioFormatOptions;
   /** Queues one chunk; resolves when the send buffer is under its high-water mark. */
   send(chunk: AudioChunk, signal: AbortSignal | undefined): Promise<void>;
   /**
@@ -73,7 +76,7 @@ const MAX_HEADER_PROBE_BYTES = 64 * 1024;
  * The audio rate for realtime pacing: from the WAV header at the start of the source if there
  * is one, else from the live options.
  */
-function bytesPerSecondFor(firstBytes: Uint8Array, liveOptions: LiveOptions): number {
+function bytesPerSecondFor(firstBytes: Uint8Array, liveOptions: AudioFormatOptions): number {
   const wav = readWavHeader(firstBytes);
   const fromWav =
     wav === undefined

@@ -120,11 +120,21 @@ export class HandshakeError extends EarshotError {
 }
 
 /** Which wait ran out of time. */
-export type TimeoutCode = "ERR_CONNECT_TIMEOUT" | "ERR_FINISH_TIMEOUT";
+export type TimeoutCode = "ERR_CONNECT_TIMEOUT" | "ERR_FINISH_TIMEOUT" | "ERR_REPLY_TIMEOUT";
+
+const TIMEOUT_TEXT: Readonly<Record<TimeoutCode, (ms: number) => string>> = {
+  ERR_CONNECT_TIMEOUT: (ms) =>
+    `The connection did not open within ${ms} ms. Check the url and the network, or raise connectTimeoutMs.`,
+  ERR_FINISH_TIMEOUT: (ms) =>
+    `The server did not close the stream within ${ms} ms after CloseStream, so the socket was closed and the last results may be missing. Raise finishTimeoutMs if the server needs longer to flush.`,
+  ERR_REPLY_TIMEOUT: (ms) =>
+    `The server did not answer the request within ${ms} ms. The stream goes on; whether the request took effect is unknown. Raise replyTimeoutMs if the server is slow.`,
+};
 
 /**
- * Connecting (`ERR_CONNECT_TIMEOUT`, retryable) or finishing (`ERR_FINISH_TIMEOUT`: the
- * server did not close after CloseStream in time; not retryable) took too long.
+ * Connecting (`ERR_CONNECT_TIMEOUT`, retryable), finishing (`ERR_FINISH_TIMEOUT`: the
+ * server did not close after CloseStream in time; not retryable) or waiting for the answer to a
+ * request (`ERR_REPLY_TIMEOUT`: a Flux Configure or ForceEndTurn; not retryable) took too long.
  *
  * @example
  * ```ts
@@ -139,11 +149,7 @@ export class TimeoutError extends EarshotError {
   readonly timeoutMs: number;
 
   constructor(code: TimeoutCode, timeoutMs: number, init: EarshotErrorOptions = {}) {
-    const message =
-      code === "ERR_CONNECT_TIMEOUT"
-        ? `The connection did not open within ${timeoutMs} ms. Check the url and the network, or raise connectTimeoutMs.`
-        : `The server did not close the stream within ${timeoutMs} ms after CloseStream, so the socket was closed and the last results may be missing. Raise finishTimeoutMs if the server needs longer to flush.`;
-    super(code, message, { ...init, retryable: code === "ERR_CONNECT_TIMEOUT" });
+    super(code, TIMEOUT_TEXT[code](timeoutMs), { ...init, retryable: code === "ERR_CONNECT_TIMEOUT" });
     this.timeoutMs = timeoutMs;
   }
 }

@@ -17,6 +17,7 @@ import {
   type SerializedEarshotError,
   type serializeError,
 } from "./earshot-error.ts";
+import { ConfigureRejectedError, FluxServerError } from "./flux-errors.ts";
 import {
   AbortedError,
   AudioChunkError,
@@ -58,12 +59,18 @@ function rebuild(data: SerializedEarshotError, init: EarshotErrorOptions): Earsh
       });
     case "TimeoutError":
       return new TimeoutError(
-        data.code === "ERR_FINISH_TIMEOUT" ? data.code : "ERR_CONNECT_TIMEOUT",
+        data.code === "ERR_FINISH_TIMEOUT" || data.code === "ERR_REPLY_TIMEOUT"
+          ? data.code
+          : "ERR_CONNECT_TIMEOUT",
         data.timeoutMs ?? 0,
         init,
       );
     case "ConnectionError":
       return new ConnectionError(message, init);
+    case "FluxServerError":
+      return new FluxServerError({ ...init, serverCode: data.dgCode ?? "", description: data.errMsg ?? "" });
+    case "ConfigureRejectedError":
+      return new ConfigureRejectedError({ ...init, serverCode: data.dgCode, description: data.errMsg });
     case "ConnectionClosedError":
       return new ConnectionClosedError({
         ...init,

@@ -13,6 +13,7 @@ export type EarshotErrorCode =
   | "ERR_HANDSHAKE_REFUSED"
   | "ERR_CONNECT_TIMEOUT"
   | "ERR_FINISH_TIMEOUT"
+  | "ERR_REPLY_TIMEOUT"
   | "ERR_CONNECTION_FAILED"
   | "ERR_CONNECTION_CLOSED"
   | "ERR_ABORTED"
@@ -22,7 +23,9 @@ export type EarshotErrorCode =
   | "ERR_WORKER_EXITED"
   | "ERR_ENGINE_LOAD"
   | "ERR_SLOW_CONSUMER"
-  | "ERR_MESSAGE_TOO_LARGE";
+  | "ERR_MESSAGE_TOO_LARGE"
+  | "ERR_SERVER_ERROR"
+  | "ERR_CONFIGURE_REJECTED";
 
 /** One thing wrong with a set of live options. */
 export interface OptionProblem {

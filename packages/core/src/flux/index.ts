@@ -4,6 +4,16 @@
  */
 export { FLUX_HINT_LANGUAGES, FLUX_RANGES } from "./checks.ts";
 export {
+  type FluxEvent,
+  type FluxEventMap,
+  FluxEvents,
+  type FluxHandler,
+  type FluxReconnectedInfo,
+} from "./flux-events.ts";
+export { DEFAULT_REPLY_TIMEOUT_MS, type ReplyState } from "./flux-requests.ts";
+export { createFluxStream, type FluxStreamInit } from "./flux-stream.ts";
+export { DEFAULT_FLUX_PING_INTERVAL_MS } from "./flux-wire.ts";
+export {
   FLUX_CLOSE_STREAM_FRAME,
   type FluxConfigure,
   FORCE_END_TURN_FRAME,

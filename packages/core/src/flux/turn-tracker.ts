@@ -136,6 +136,22 @@ export class FluxTurnTracker {
     };
   }
 
+  /**
+   * The connection was replaced (a reconnect): the turn it cut, if any, is handed back and the
+   * state returns to idle, since the new connection transcribes that turn's audio again from its
+   * start (StartOfTurn included). The turn index and the sequence stay (the stream re-bases
+   * both onto one timeline); the audio cadence check starts afresh.
+   */
+  connectionReplaced(): FluxTurn | undefined {
+    const cut = this.unfinalised();
+    this.#state = "idle";
+    this.#transcript = "";
+    this.#words = [];
+    this.#eagerTranscript = undefined;
+    this.#previous = undefined;
+    return cut;
+  }
+
   #checkSequence(message: FluxServerMessage, warnings: FluxProtocolWarning[]): void {
     const data = message.type === "Unhandled" ? message.data : message;
     const received = (data as { sequence_id?: unknown } | undefined)?.sequence_id;

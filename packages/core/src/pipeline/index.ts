@@ -8,5 +8,11 @@ export {
 } from "./event-pipeline.ts";
 export { type EventArgsMap, HandlerRegistry } from "./handler-registry.ts";
 export { PipelineClient } from "./pipeline-client.ts";
-export { deliverSessionEvents, type SessionEventHooks } from "./session-events.ts";
+export {
+  deliverSessionEvents,
+  deliverStreamEvents,
+  listenEventSink,
+  type SessionEventHooks,
+  type StreamEventSink,
+} from "./session-events.ts";
 export { warnLater } from "./warn.ts";

@@ -113,6 +113,8 @@ function openSocket(
     // A browser's WebSocket cannot stop reading: the application's own bounds apply instead.
     pause: () => {},
     resume: () => {},
+    // A page cannot send ping frames: a Flux stream in a browser stays open by sending audio.
+    ping: () => {},
     terminate() {
       // close() would wait for the server's close frame; like ws's terminate(), this ends the
       // session now and reports the close itself, on a later microtask as an event would come.

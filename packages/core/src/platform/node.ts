@@ -45,6 +45,10 @@ export const platform: Platform = {
         refusal.cut();
         return true;
       },
+      ping() {
+        // ws throws when the socket is not open; a ping is pointless then anyway.
+        if (ws.readyState === ws.OPEN) ws.ping();
+      },
       // terminate() destroys the TCP socket at once (while connecting it aborts the request);
       // ws then emits "close".
       terminate: () => ws.terminate(),

@@ -67,6 +67,11 @@ export interface SessionSocket {
   pause(): void;
   /** Reads again after {@link SessionSocket.pause}. */
   resume(): void;
+  /**
+   * Sends a WebSocket ping frame (Flux keeps an idle socket open this way, §8.8); a no-op where
+   * the runtime cannot (browsers) or once the socket is not open.
+   */
+  ping(): void;
   /** Closes at once, without a close handshake; `close` follows. */
   terminate(): void;
   /** Stops every event (a late error is swallowed, never thrown). */

@@ -12,7 +12,12 @@ import { channelSink } from "../diagnostics.ts";
 import { AbortedError, CallbackError, type EarshotError, OptionsError } from "../errors.ts";
 import { type AudioChunk, configureFrame, finalizeFrame, KEEP_ALIVE_FRAME, toAudioFrame } from "../frames.ts";
 import type { MetadataMessage, ServerMessage } from "../messages.ts";
-import { type LiveOptions, resolveClientOptions, validateLiveOptions } from "../options.ts";
+import {
+  type LiveOptions,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+  validateLiveOptions,
+} from "../options.ts";
 import { HandlerRegistry } from "../pipeline/handler-registry.ts";
 import { warnLater } from "../pipeline/warn.ts";
 import { DEFAULT_REPLAY_MAX_BYTES, ReplayBuffer } from "../replay.ts";
@@ -32,6 +37,7 @@ import type {
   ReconnectingInfo,
   ReconnectingSessionEventMap,
   ReconnectingSessionInit,
+  StreamProtocol,
 } from "./types.ts";
 
 let streams = 0;
@@ -47,17 +53,17 @@ let streams = 0;
  * await stream.connect();
  * ```
  */
-export class ReconnectingSession {
-  readonly #options: LiveOptions;
-  readonly #client: ReturnType<typeof resolveClientOptions>;
+export class ReconnectingSession<M extends { readonly type: string } = ServerMessage> {
+  readonly #protocol: StreamProtocol<M>;
+  readonly #client: ResolvedClientOptions;
   readonly #policy: ReconnectPolicy | undefined;
   readonly #budget: AttemptBudget | undefined;
   readonly #replay: ReplayBuffer | undefined;
   readonly #telemetry: StreamTelemetry;
   readonly #clock: Clock;
-  readonly #listeners: HandlerRegistry<ReconnectingSessionEventMap>;
+  readonly #listeners: HandlerRegistry<ReconnectingSessionEventMap<M>>;
   readonly #lifetime = new AbortController();
-  #session: LiveSession;
+  #session: LiveSession<M>;
   #opened = false;
   #ending = false;
   #reconnects = 0;
@@ -71,17 +77,19 @@ export class ReconnectingSession {
    * @throws OptionsError for live options that cannot work, and, with `reconnect`, for audio
    *   that cannot be replayed (no fixed byte rate, or `multichannel`).
    */
-  constructor(init: ReconnectingSessionInit) {
+  constructor(init: ReconnectingSessionInit<M>) {
     // First: what follows reads the options (the replay's byte rate), and must not trip on them.
-    validateLiveOptions(init.options);
+    // A protocol given by the caller (Flux) comes with options its client has validated.
+    if (init.protocol === undefined) validateLiveOptions(init.options as LiveOptions);
     const { reconnect, ...client } = init.client ?? {};
-    this.#options = init.options;
+    const options = init.options as LiveOptions;
+    this.#protocol = init.protocol ?? (listenProtocol(options) as unknown as StreamProtocol<M>);
     this.#client = resolveClientOptions(client);
     this.#clock = init.clock ?? systemClock;
     this.#policy = resolveReconnectPolicy(init.reconnect ?? reconnect);
     if (this.#policy !== undefined) {
       this.#budget = new AttemptBudget(this.#policy);
-      this.#replay = replayBufferFor(init.options, this.#policy, this.#client.maxPendingBytes);
+      this.#replay = replayBufferFor(options, this.#policy, this.#client.maxPendingBytes);
     }
     this.#telemetry = new StreamTelemetry({
       sink: init.diagnostics ?? channelSink,
@@ -89,7 +97,7 @@ export class ReconnectingSession {
       streamId: init.streamId ?? `stream-${++streams}`,
       options: init.options as { encoding?: string; sample_rate?: number; channels?: number },
     });
-    this.#listeners = new HandlerRegistry<ReconnectingSessionEventMap>((event, thrown) => {
+    this.#listeners = new HandlerRegistry<ReconnectingSessionEventMap<M>>((event, thrown) => {
       const error = new CallbackError(String(event), { cause: thrown });
       if (event !== "listenerError" && this.#listeners.count("listenerError") > 0)
         this.#listeners.emit("listenerError", error);
@@ -258,33 +266,39 @@ export class ReconnectingSession {
     this.#session.abort(reason);
   }
 
-  on<E extends keyof ReconnectingSessionEventMap>(
+  on<E extends keyof ReconnectingSessionEventMap<M>>(
     event: E,
-    listener: (...args: ReconnectingSessionEventMap[E]) => void,
+    listener: (...args: ReconnectingSessionEventMap<M>[E]) => void,
   ): this {
     this.#listeners.add(event, listener, false);
     return this;
   }
 
-  off<E extends keyof ReconnectingSessionEventMap>(
+  off<E extends keyof ReconnectingSessionEventMap<M>>(
     event: E,
-    listener: (...args: ReconnectingSessionEventMap[E]) => void,
+    listener: (...args: ReconnectingSessionEventMap<M>[E]) => void,
   ): this {
     this.#listeners.remove(event, listener);
     return this;
   }
 
   /** A connection (not yet connecting) feeding this stream, with the replay queued first. */
-  #newSession(): LiveSession {
-    const session = new LiveSession({ options: this.#options, client: this.#client, clock: this.#clock });
-    if (this.#readingPaused) session.pauseReading();
+  #newSession(): LiveSession<M> {
     const pending = this.#replay?.pending();
     const offset = pending?.offsetSeconds ?? 0;
+    const session = this.#protocol.connection(this.#client, this.#clock, {
+      offsetSeconds: offset,
+      replacement: this.#opened,
+    });
+    if (this.#readingPaused) session.pauseReading();
     for (const chunk of pending?.chunks ?? []) session.send(chunk);
     session.on("open", ({ requestId }) =>
       this.#sessionOpened(requestId, pending?.bytes ?? 0, offset, pending?.lostSeconds ?? 0),
     );
-    session.on("message", (message, info) => this.#deliver(rebaseTimestamps(message, offset), info));
+    session.on("message", (message, info) => {
+      const rebased = this.#protocol.rebase(message);
+      if (rebased !== undefined) this.#deliver(rebased, info);
+    });
     session.on("close", (report) => this.#sessionClosed(report));
     return session;
   }
@@ -327,9 +341,10 @@ export class ReconnectingSession {
     this.#listeners.emit("reconnected", info);
   }
 
-  #deliver(message: ServerMessage, info: MessageInfo): void {
-    if (this.#replay !== undefined && message.type === "Results" && message.is_final) {
-      this.#replay.acknowledge(message.start + message.duration);
+  #deliver(message: M, info: MessageInfo): void {
+    if (this.#replay !== undefined) {
+      const processed = this.#protocol.acknowledges(message);
+      if (processed !== undefined) this.#replay.acknowledge(processed);
     }
     this.#telemetry.received(message, info.receivedAt);
     this.#listeners.emit("message", message, info);
@@ -360,7 +375,7 @@ export class ReconnectingSession {
     return this.#budget?.take() ?? 0;
   }
 
-  async #connectAfter(session: LiveSession, delayMs: number, attempt: number): Promise<void> {
+  async #connectAfter(session: LiveSession<M>, delayMs: number, attempt: number): Promise<void> {
     const clock = this.#policy?.clock ?? this.#clock;
     try {
       await execute<void>(this.#lifetime.signal, (resolve) => {
@@ -413,4 +428,22 @@ function replayBufferFor(
     maxBytes: Math.min(DEFAULT_REPLAY_MAX_BYTES, Math.floor(maxPendingBytes / 2)),
     ...(policy.replayMaxSeconds === undefined ? {} : { maxSeconds: policy.replayMaxSeconds }),
   });
+}
+
+/**
+ * `/v1/listen`: a connection per `LiveSession`, timestamps shifted by the replay's offset, and
+ * every final result acknowledging the audio up to its end (docs/protocol.md §6).
+ */
+function listenProtocol(options: LiveOptions): StreamProtocol<ServerMessage> {
+  let offset = 0;
+  return {
+    connection(client, clock, start) {
+      const session = new LiveSession({ options, client, clock });
+      offset = start.offsetSeconds;
+      return session;
+    },
+    rebase: (message) => rebaseTimestamps(message, offset),
+    acknowledges: (message) =>
+      message.type === "Results" && message.is_final ? message.start + message.duration : undefined,
+  };
 }

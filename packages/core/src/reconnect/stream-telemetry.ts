@@ -6,7 +6,7 @@
  */
 import type { Clock } from "../clock.ts";
 import type { ClientDiagnosticName, ClientDiagnostics, DiagnosticsSink } from "../diagnostics.ts";
-import type { ServerMessage } from "../messages.ts";
+import type { ResultsMessage, ServerMessage } from "../messages.ts";
 import { AudioTimeline } from "./audio-timeline.ts";
 
 /** Sent audio frames remembered for the latency of the finals that will cover them. */
@@ -78,8 +78,8 @@ export class StreamTelemetry {
   }
 
   /** A message arrived, its timestamps already on the stream's timeline. */
-  received(message: ServerMessage, receivedAt: number): void {
-    const results = message.type === "Results" ? message : undefined;
+  received(message: ServerMessage | { readonly type: string }, receivedAt: number): void {
+    const results = message.type === "Results" ? (message as ResultsMessage) : undefined;
     const audioEnd = results === undefined ? undefined : results.start + results.duration;
     this.#publish("result", {
       type: message.type,

@@ -2,10 +2,12 @@
 import type { Clock } from "../clock.ts";
 import type { DiagnosticsSink } from "../diagnostics.ts";
 import type { CallbackError, EarshotError } from "../errors.ts";
+import type { FluxOptions } from "../flux/options.ts";
 import type { ServerMessage } from "../messages.ts";
-import type { ClientOptions, LiveOptions } from "../options.ts";
+import type { ClientOptions, LiveOptions, ResolvedClientOptions } from "../options.ts";
 import type { CloseReport } from "../session/close-report.ts";
 import type { MessageInfo } from "../session/types.ts";
+import type { LiveSession } from "../session.ts";
 import type { ReconnectOptions } from "./policy.ts";
 
 /** Payload of the `Reconnecting` event: a drop will be retried. */
@@ -38,12 +40,12 @@ export interface ReconnectedInfo {
   readonly requestId: string | undefined;
 }
 
-/** The events of a `ReconnectingSession` and their arguments. */
-export interface ReconnectingSessionEventMap {
+/** The events of a `ReconnectingSession` and their arguments (`M`: the endpoint's message union). */
+export interface ReconnectingSessionEventMap<M = ServerMessage> {
   /** The first connection opened (once). */
   open: [info: { requestId: string | undefined }];
   /** A server message, its timestamps on the stream's timeline. */
-  message: [message: ServerMessage, info: MessageInfo];
+  message: [message: M, info: MessageInfo];
   reconnecting: [info: ReconnectingInfo];
   reconnected: [info: ReconnectedInfo];
   /** A listener threw; without a `listenerError` listener it becomes a process warning. */
@@ -52,9 +54,35 @@ export interface ReconnectingSessionEventMap {
   close: [report: CloseReport];
 }
 
+/**
+ * What a `ReconnectingSession` needs to know of the endpoint it carries: how a connection is
+ * made, and how a connection's messages are put on the stream's one timeline. `/v1/listen`'s is
+ * built in; Flux's is `flux/flux-timeline.ts`.
+ */
+export interface StreamProtocol<M extends { readonly type: string }> {
+  /**
+   * A new connection for the stream (not connecting yet), whose audio starts `offsetSeconds`
+   * into the stream (where the replay starts); `replacement` for every connection after the
+   * first. Frames it queues on the connection go out before the replayed audio. Throws
+   * `OptionsError` for options that cannot work.
+   */
+  connection(
+    client: ResolvedClientOptions,
+    clock: Clock,
+    start: { readonly offsetSeconds: number; readonly replacement: boolean },
+  ): LiveSession<M>;
+  /** `message` on the stream's timeline, or `undefined` when the stream leaves it out. */
+  rebase(message: M): M | undefined;
+  /** How far (stream seconds) the message shows the audio fully processed: replay releases it. */
+  acknowledges(message: M): number | undefined;
+}
+
 /** What a `ReconnectingSession` is made from. */
-export interface ReconnectingSessionInit {
-  readonly options: LiveOptions;
+export interface ReconnectingSessionInit<M extends { readonly type: string } = ServerMessage> {
+  /** The stream's query; with `protocol`, what its replay and telemetry read (`encoding`, `sample_rate`, …). */
+  readonly options: LiveOptions | FluxOptions;
+  /** The endpoint. @default `/v1/listen` with `options` */
+  readonly protocol?: StreamProtocol<M>;
   /** Connection settings; `reconnect` among them turns reconnecting on. */
   readonly client?: ClientOptions;
   /** Overrides `client.reconnect`. */

@@ -1,6 +1,6 @@
 /** The public types of a `LiveSession`: its states, events and construction options. */
 import type { Clock } from "../clock.ts";
-import type { CallbackError } from "../errors.ts";
+import type { CallbackError, EarshotError } from "../errors.ts";
 import type { ServerMessage } from "../messages.ts";
 import type { ClientOptions, LiveOptions, ResolvedClientOptions } from "../options.ts";
 import type { CloseReport } from "./close-report.ts";
@@ -16,12 +16,12 @@ export interface MessageInfo {
   readonly text: string;
 }
 
-/** The events of a `LiveSession` and their arguments. */
-export interface LiveSessionEventMap {
+/** The events of a `LiveSession` and their arguments (`M`: the endpoint's message union). */
+export interface LiveSessionEventMap<M = ServerMessage> {
   /** The socket opened (after the server's 101). */
   open: [info: { requestId: string | undefined }];
   /** A server message arrived. Unknown or malformed messages arrive as `Unhandled`. */
-  message: [message: ServerMessage, info: MessageInfo];
+  message: [message: M, info: MessageInfo];
   /**
    * A listener threw; the session went on. `error.cause` is what it threw. Without a
    * `listenerError` listener the error becomes a process warning (`process.emitWarning`).
@@ -38,5 +38,39 @@ export interface LiveSessionInit {
   /** Connection settings; see `ClientOptions` for the defaults. */
   readonly client?: ClientOptions | ResolvedClientOptions;
   /** Time source for timeouts, keepalive and receive times. @default systemClock */
+  readonly clock?: Clock;
+}
+
+/**
+ * What differs between `/v1/listen` and Flux's `/v2/listen` for one socket: where it goes, how
+ * frames are read, how an idle socket is kept open, and which message ends the stream badly.
+ * The Flux stream supplies one (see `flux/flux-wire.ts`); a plain `LiveSession` uses v1's.
+ */
+export interface SessionWire<M> {
+  /** The URL to open, options already validated; never holds a credential. */
+  readonly url: URL;
+  /** Reads one text frame; never throws (anything unknown comes back as an `Unhandled` message). */
+  parse(text: string): M;
+  /**
+   * Idle milliseconds after which a WebSocket ping is sent (Flux, §8.8): set, pings replace v1's
+   * KeepAlive text frames, which Flux treats as fatal. Unset: the client's `keepAlive` option.
+   */
+  readonly pingIntervalMs?: number;
+  /** The error a message means for the stream (Flux's fatal `Error`): it becomes the close report's error. */
+  failure?(message: M, context: WireContext): EarshotError | undefined;
+}
+
+/** What a wire's `failure` may put in the error it makes. */
+export interface WireContext {
+  readonly requestId: string | undefined;
+  /** Credentials the error must never show. */
+  readonly secrets: readonly (string | undefined)[];
+}
+
+/** What a `LiveSession` for another endpoint is made from (the Flux stream's connections). */
+export interface WireSessionInit<M> {
+  /** Builds the wire from the resolved client options (validating the endpoint's options first). */
+  readonly wire: (client: ResolvedClientOptions) => SessionWire<M>;
+  readonly client?: ClientOptions | ResolvedClientOptions;
   readonly clock?: Clock;
 }
