@@ -246,6 +246,7 @@ export class LiveSession<M extends { readonly type: string } = ServerMessage> {
   /** Queues a KeepAlive behind all queued audio. */
   keepAlive(): void {
     this.#assertWritable("send KeepAlive");
+    this.#wire.checkControl?.(KEEP_ALIVE_FRAME);
     this.#queue.push(KEEP_ALIVE_FRAME, false);
   }
 
@@ -253,6 +254,7 @@ export class LiveSession<M extends { readonly type: string } = ServerMessage> {
   finalize(channel?: number): void {
     const frame = finalizeFrame(channel);
     this.#assertWritable("send Finalize");
+    this.#wire.checkControl?.(frame);
     this.#queue.push(frame, false);
   }
 
@@ -260,6 +262,7 @@ export class LiveSession<M extends { readonly type: string } = ServerMessage> {
   configure(features: Record<string, unknown>): void {
     const frame = configureFrame(features);
     this.#assertWritable("send Configure");
+    this.#wire.checkControl?.(frame);
     this.#queue.push(frame, false);
   }
 
@@ -270,6 +273,7 @@ export class LiveSession<M extends { readonly type: string } = ServerMessage> {
    */
   sendControl(frame: string): void {
     this.#assertWritable("send a control message");
+    this.#wire.checkControl?.(frame);
     this.#queue.push(frame, false);
   }
 

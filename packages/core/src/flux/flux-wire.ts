@@ -3,7 +3,7 @@
  * pings for an idle socket (a JSON KeepAlive would be fatal, §8.4), and the server's `Error`
  * message turned into the stream's typed error.
  */
-import { FluxServerError } from "../errors.ts";
+import { FluxServerError, OptionsError } from "../errors.ts";
 import type { ResolvedClientOptions } from "../options.ts";
 import type { SessionWire } from "../session/types.ts";
 import type { FluxServerMessage } from "./message-types.ts";
@@ -31,6 +31,7 @@ export function fluxWire(
     url: toFluxUrl(client.url, options),
     parse: parseFluxMessage,
     pingIntervalMs: client.keepAliveIntervalMs ?? DEFAULT_FLUX_PING_INTERVAL_MS,
+    checkControl: refuseForeignControl,
     failure: (message, context) =>
       message.type === "Error"
         ? new FluxServerError({
@@ -41,4 +42,23 @@ export function fluxWire(
           })
         : undefined,
   });
+}
+
+/** The only text frames Flux accepts (§8.4), by the start of their JSON as core's encoders write it. */
+const FLUX_CONTROL = /^\{"type":"(Configure|ForceEndTurn|CloseStream)"[,}]/;
+
+/**
+ * Refuses, before it is sent, a control frame Flux would answer with `UNPARSABLE_CLIENT_MESSAGE`
+ * and a close: v1's KeepAlive and Finalize above all (python#649: a JSON KeepAlive kills a Flux
+ * socket).
+ */
+function refuseForeignControl(frame: string): void {
+  if (FLUX_CONTROL.test(frame)) return;
+  const type = /^\{"type":"([^"]*)"/.exec(frame)?.[1] ?? "this message";
+  throw new OptionsError([
+    {
+      option: "control",
+      message: `Flux (/v2/listen) accepts only Configure, ForceEndTurn and CloseStream; ${type} would end the stream (an idle Flux stream is kept open with WebSocket pings)`,
+    },
+  ]);
 }

@@ -56,6 +56,11 @@ export interface SessionWire<M> {
    * KeepAlive text frames, which Flux treats as fatal. Unset: the client's `keepAlive` option.
    */
   readonly pingIntervalMs?: number;
+  /**
+   * Throws (an `OptionsError` naming what to do) for a control frame the endpoint would treat as
+   * fatal, before it is queued: Flux takes only Configure, ForceEndTurn and CloseStream (§8.4).
+   */
+  checkControl?(frame: string): void;
   /** The error a message means for the stream (Flux's fatal `Error`): it becomes the close report's error. */
   failure?(message: M, context: WireContext): EarshotError | undefined;
 }
