@@ -70,6 +70,25 @@ describe("errors: one clear line, non-zero exit", () => {
     }
   });
 
+  it.each(["--async", "--threaded"])(
+    "%s: a server that echoes the key in its close reason: the reason is printed, the key is not",
+    async (face) => {
+      const server = await startServer({
+        faults: { closeWith: { code: 1011, reason: `bad credential Token ${secret}`, afterBytes: 3_200 } },
+      });
+      try {
+        const result = await runEarshot(["listen", wavPath, "--url", server.url, face, "--stats"], {
+          env: cliEnv({ DEEPGRAM_API_KEY: secret }),
+        }).done;
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain("bad credential");
+        expect(result.stderr + result.stdout).not.toContain(secret);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
   it("an unknown flag exits 2", async () => {
     const result = await runEarshot(["listen", wavPath, "--bogus"]).done;
     expect(result.code).toBe(2);
