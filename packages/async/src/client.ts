@@ -31,6 +31,7 @@ import {
 import { deliverSessionEvents, PipelineClient, sendFrom } from "@earshot/core/internal";
 import { MessageHub, type MessageSubscription } from "./message-stream.ts";
 import type { AsyncLiveClientOptions, FinishOptions, SendOptions, StartOptions } from "./options.ts";
+import { disposeStream } from "./stream-helpers.ts";
 import { isFinalResults, isResults, isUtterancePart, UtteranceIterator } from "./views.ts";
 
 const OPTION_NAMES = [...CLIENT_OPTION_NAMES, "iteratorBounds"];
@@ -234,16 +235,7 @@ export class AsyncLiveClient
 
   /** `await using`: finishes when open (bounded by `finishTimeoutMs`), else aborts. Never throws. */
   async [Symbol.asyncDispose](): Promise<void> {
-    const state = this.state;
-    if (state === "open" || state === "closing") {
-      try {
-        await this.finish();
-        return;
-      } catch {
-        // Already reported through Error and Close; the abort below is a no-op once closed.
-      }
-    }
-    this.abort(new AbortedError("The client was disposed."));
+    await disposeStream(this);
   }
 
   /**

@@ -8,10 +8,8 @@ import {
   AbortedError,
   type AudioChunk,
   type AudioSource,
-  assertKnownOptions,
-  CLIENT_OPTION_NAMES,
+  type ClientOptions,
   createFluxStream,
-  DEFAULT_REPLY_TIMEOUT_MS,
   type FluxConfigure,
   type FluxConfigureSuccessMessage,
   type FluxCurrentTurn,
@@ -23,33 +21,27 @@ import {
   FORCE_END_TURN_FRAME,
   type ReconnectedInfo,
   type ReconnectingSession,
-  resolveClientOptions,
-  resolveReconnectPolicy,
   type SendFromOptions,
   type SessionState,
   StateError,
-  systemClock,
 } from "@earshot/core";
 import {
   deliverStreamEvents,
-  FluxDelivery,
+  type FluxDelivery,
   type FluxRequests,
   type PendingReply,
   PipelineClient,
   sendFrom,
 } from "@earshot/core/internal";
-import { type AsyncFluxClientOptions, FLUX_SHEDDING, TURN_SHEDDING } from "./flux-options.ts";
+import {
+  type AsyncFluxClientOptions,
+  FLUX_SHEDDING,
+  resolveFluxClientOptions,
+  TURN_SHEDDING,
+} from "./flux-options.ts";
 import { MessageHub, type MessageSubscription } from "./message-stream.ts";
 import type { FinishOptions, SendOptions, StartOptions } from "./options.ts";
-
-const OPTION_NAMES = [...CLIENT_OPTION_NAMES, "iteratorBounds", "replyTimeoutMs"];
-const IDLE_TURN: FluxCurrentTurn = {
-  turnIndex: 0,
-  state: "idle",
-  transcript: "",
-  words: [],
-  eagerTranscript: undefined,
-};
+import { audioFormat, disposeStream, fluxDeliveryFor, IDLE_TURN, settleReply } from "./stream-helpers.ts";
 
 /**
  * A Flux stream with promise methods: typed events per `TurnInfo.event`, `for await` over
@@ -74,7 +66,7 @@ export class AsyncFluxClient
   extends PipelineClient<FluxEventMap>
   implements AsyncIterable<FluxServerMessage>, AsyncDisposable
 {
-  readonly #clientOptions: AsyncFluxClientOptions;
+  readonly #clientOptions: ClientOptions;
   readonly #replyTimeoutMs: number;
   /** Credentials no error may show (the server's text goes into some). */
   readonly #secrets: readonly (string | undefined)[];
@@ -97,15 +89,11 @@ export class AsyncFluxClient
    */
   constructor(options: AsyncFluxClientOptions = {}) {
     super(Object.values(FluxEvents));
-    assertKnownOptions(options, OPTION_NAMES);
-    const { iteratorBounds, replyTimeoutMs, ...clientOptions } = options;
-    const resolved = resolveClientOptions(clientOptions);
-    this.#secrets = [resolved.apiKey, resolved.accessToken];
-    resolveReconnectPolicy(clientOptions.reconnect);
-    this.#replyTimeoutMs = replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
-    if (!(Number.isFinite(this.#replyTimeoutMs) && this.#replyTimeoutMs > 0))
-      throw new RangeError(`replyTimeoutMs must be a positive number of ms, not ${String(replyTimeoutMs)}`);
-    this.#clientOptions = clientOptions;
+    const resolved = resolveFluxClientOptions(options);
+    this.#clientOptions = resolved.clientOptions;
+    this.#replyTimeoutMs = resolved.replyTimeoutMs;
+    this.#secrets = resolved.secrets;
+    const iteratorBounds = resolved.iteratorBounds;
     this.#messages = new MessageHub<FluxServerMessage>(iteratorBounds, FLUX_SHEDDING);
     this.#turns = new MessageHub<FluxTurn>(iteratorBounds, TURN_SHEDDING);
   }
@@ -147,8 +135,7 @@ export class AsyncFluxClient
   }
 
   /**
-   * Connects; resolves once open (after `Open`). Audio sent before waits in order. `signal`
-   * bounds connecting only.
+   * Connects; resolves once open (after `Open`). Audio sent before waits in order. `signal` bounds connecting only.
    * @throws OptionsError for options that cannot work (checked before connecting, ranges
    *   included); HandshakeError (400, 401, …), TimeoutError, ConnectionError or AbortedError
    *   when connecting fails (after `Error` and `Close`).
@@ -162,14 +149,7 @@ export class AsyncFluxClient
       );
     }
     const stream = createFluxStream({ options, client: this.#clientOptions });
-    const delivery = new FluxDelivery(this.events, options, {
-      secrets: this.#secrets,
-      turn: (turn) => this.#turns.publish(turn, turnBytes(turn)),
-      closing: (report) => {
-        this.#messages.end(report.error);
-        this.#turns.end(report.error);
-      },
-    });
+    const delivery = fluxDeliveryFor(this.events, options, this.#secrets, this.#messages, this.#turns);
     this.#stream = stream;
     this.#delivery = delivery;
     this.#options = options;
@@ -282,16 +262,7 @@ export class AsyncFluxClient
 
   /** `await using`: finishes when open (bounded by `finishTimeoutMs`), else aborts. Never throws. */
   async [Symbol.asyncDispose](): Promise<void> {
-    const state = this.state;
-    if (state === "open" || state === "closing") {
-      try {
-        await this.finish();
-        return;
-      } catch {
-        // Already reported through Error and Close.
-      }
-    }
-    this.abort(new AbortedError("The client was disposed."));
+    await disposeStream(this);
   }
 
   /** Every server message from now on (own bounded buffer; `break` detaches it). */
@@ -309,9 +280,8 @@ export class AsyncFluxClient
 
   /** The stream, or the error for calling `method` now (before start, or once closed). */
   #writable(method: string): ReconnectingSession<FluxServerMessage> {
-    if (this.#stream === undefined) {
+    if (this.#stream === undefined)
       throw this.#abortedBeforeStart ?? new StateError(`${method} needs a stream: call start() first.`);
-    }
     if (this.events.closed) throw this.events.refusal(method);
     return this.#stream;
   }
@@ -323,32 +293,8 @@ export class AsyncFluxClient
     expect: (requests: FluxRequests) => PendingReply<T>,
   ): Promise<T> {
     const stream = this.#writable(method);
-    const requests = (this.#delivery as FluxDelivery).requests;
+    const { requests } = this.#delivery as FluxDelivery;
     stream.sendControl(frameOf(requests));
-    const reply = expect(requests);
-    const timer = systemClock.setTimeout(() => reply.timeOut(this.#replyTimeoutMs), this.#replyTimeoutMs);
-    return new Promise<T>((resolve, reject) =>
-      reply.onSettled((state) => {
-        systemClock.clearTimeout(timer);
-        if (state.status === "resolved") resolve(state.value);
-        else if (state.status === "rejected") reject(state.error);
-      }),
-    );
+    return settleReply(expect(requests), this.#replyTimeoutMs);
   }
-}
-
-/** The audio format of the query, for pacing a raw source. */
-function audioFormat(options: FluxOptions | undefined): {
-  encoding?: FluxOptions["encoding"];
-  sample_rate?: number;
-} {
-  return {
-    ...(options?.encoding === undefined ? {} : { encoding: options.encoding }),
-    ...(options?.sample_rate === undefined ? {} : { sample_rate: options.sample_rate }),
-  };
-}
-
-/** About the bytes a turn holds, for the iterator bound. */
-function turnBytes(turn: FluxTurn): number {
-  return 64 + turn.transcript.length + turn.words.length * 48;
 }

@@ -1,5 +1,14 @@
 /** The options of an `AsyncFluxClient`, and what its iterators shed first when a consumer lags. */
-import type { ClientOptions, FluxServerMessage, FluxTurn } from "@earshot/core";
+import {
+  assertKnownOptions,
+  CLIENT_OPTION_NAMES,
+  type ClientOptions,
+  DEFAULT_REPLY_TIMEOUT_MS,
+  type FluxServerMessage,
+  type FluxTurn,
+  resolveClientOptions,
+  resolveReconnectPolicy,
+} from "@earshot/core";
 import type { IteratorBounds, SheddingPolicy } from "./message-stream.ts";
 
 /**
@@ -34,3 +43,35 @@ export const TURN_SHEDDING: SheddingPolicy<FluxTurn> = {
   droppable: () => false,
   advice: "or read the turns faster",
 };
+
+const OPTION_NAMES = [...CLIENT_OPTION_NAMES, "iteratorBounds", "replyTimeoutMs"];
+
+/** An `AsyncFluxClient`'s options, checked and split into what the client keeps. */
+export interface ResolvedFluxClientOptions {
+  readonly clientOptions: ClientOptions;
+  readonly iteratorBounds: IteratorBounds | undefined;
+  readonly replyTimeoutMs: number;
+  /** Credentials no error may show (the server's text goes into some). */
+  readonly secrets: readonly (string | undefined)[];
+}
+
+/**
+ * Checks an `AsyncFluxClient`'s options before anything connects.
+ * @throws OptionsError for an unknown option (naming the nearest) or one that cannot work;
+ *   RangeError for bad reconnect numbers or `replyTimeoutMs`.
+ */
+export function resolveFluxClientOptions(options: AsyncFluxClientOptions): ResolvedFluxClientOptions {
+  assertKnownOptions(options, OPTION_NAMES);
+  const { iteratorBounds, replyTimeoutMs, ...clientOptions } = options;
+  const resolved = resolveClientOptions(clientOptions);
+  resolveReconnectPolicy(clientOptions.reconnect);
+  const timeout = replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+  if (!(Number.isFinite(timeout) && timeout > 0))
+    throw new RangeError(`replyTimeoutMs must be a positive number of ms, not ${String(replyTimeoutMs)}`);
+  return {
+    clientOptions,
+    iteratorBounds,
+    replyTimeoutMs: timeout,
+    secrets: [resolved.apiKey, resolved.accessToken],
+  };
+}
