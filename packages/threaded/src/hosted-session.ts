@@ -18,6 +18,7 @@ import {
 } from "@earshot/core";
 import type { OpenSessionRequest, SessionEvent, StreamMessage } from "./port-protocol.ts";
 import { RecordKind, RingReader, type RingRecord } from "./ring-buffer.ts";
+import { engineDoorbell, leavePump, type RingConsumer, servePump, wakePump } from "./ring-pump.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
 
 /** How often a paused session checks whether the application thread has caught up, in ms. */
@@ -41,7 +42,7 @@ export function hostedSessionCount(): number {
 
 const NO_DIAGNOSTICS: DiagnosticsSink = { wanted: () => false, publish: () => {} };
 
-export class HostedSession {
+export class HostedSession implements RingConsumer {
   readonly #port: MessagePort;
   readonly #header: Int32Array;
   readonly #reader: RingReader;
@@ -53,6 +54,8 @@ export class HostedSession {
   /** Events of this engine turn not posted yet (see {@link #post}). */
   #outbox: SessionEvent[] = [];
   #flushQueued = false;
+  /** The socket's send buffer is over its high-water mark: the ring waits until it drains. */
+  #awaitingDrain = false;
 
   constructor(request: OpenSessionRequest) {
     this.#port = request.port;
@@ -85,7 +88,8 @@ export class HostedSession {
     }
     this.#session = session;
     session.on("open", ({ requestId }) => {
-      this.#post({ t: "open", requestId }, true);
+      // The writer rings this thread's doorbell from now on (it writes nothing before open).
+      this.#post({ t: "open", requestId, doorbell: engineDoorbell().buffer as SharedArrayBuffer }, true);
       Atomics.store(this.#header, Slot.Phase, SessionPhase.Open);
       Atomics.notify(this.#header, Slot.Phase);
     });
@@ -102,7 +106,7 @@ export class HostedSession {
     session.on("close", (report) => this.#finish(report));
     // The close report carries the failure; the rejection itself needs no handler beyond this.
     session.connect().catch(() => undefined);
-    void this.#pump();
+    servePump(this);
   }
 
   /** The engine is going down: wake the application thread, which reports WorkerExitedError. */
@@ -191,26 +195,35 @@ export class HostedSession {
     );
     hostedSessions.delete(this);
     markClosed(this.#header, false);
-    this.#reader.wake();
+    leavePump(this);
   }
 
-  /** Moves records from the ring to the session, in order, pausing while the socket is backed up. */
-  async #pump(): Promise<void> {
-    while (!this.#closed) {
-      let record = this.#reader.next();
-      while (record !== undefined && !this.#closed) {
-        const backedUp = this.#apply(record);
-        if (backedUp) {
-          // Free the ring before waiting so that the writer's view of room is up to date.
-          this.#reader.commit();
-          await this.#session?.drained().catch(() => undefined);
-        }
-        record = this.#reader.next();
+  hasRecords(): boolean {
+    return !this.#closed && !this.#awaitingDrain && this.#reader.hasRecords();
+  }
+
+  /** Moves the ring's records to the session, in order, stopping while the socket is backed up. */
+  pump(): boolean {
+    if (this.#closed || this.#awaitingDrain) return false;
+    let moved = false;
+    for (let record = this.#reader.next(); record !== undefined; record = this.#reader.next()) {
+      moved = true;
+      if (this.#apply(record) && !this.#closed) {
+        this.#awaitingDrain = true;
+        this.#session
+          ?.drained()
+          .catch(() => undefined)
+          .then(() => {
+            this.#awaitingDrain = false;
+            wakePump();
+          });
+        break;
       }
-      this.#reader.commit();
-      if (this.#closed) return;
-      await this.#reader.waitForRecords();
+      if (this.#closed) break;
     }
+    // Frees the ring (and wakes a writer waiting for room) before any wait for the socket.
+    this.#reader.commit();
+    return moved;
   }
 
   /** Applies one record; returns true when the session's send buffer is over its high-water mark. */

@@ -57,7 +57,12 @@ export interface SerializedCloseReport extends Omit<CloseReport, "error"> {
  * Only a message the engine changed (re-based after a reconnect) travels as the object.
  */
 export type SessionEvent =
-  | { readonly t: "open"; readonly requestId: string | undefined }
+  | {
+      readonly t: "open";
+      readonly requestId: string | undefined;
+      /** The engine thread's doorbell, which the client's ring writer rings (doorbell.ts). */
+      readonly doorbell: SharedArrayBuffer;
+    }
   | { readonly t: "text"; readonly text: string }
   | { readonly t: "message"; readonly message: StreamMessage }
   | {

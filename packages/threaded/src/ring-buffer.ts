@@ -9,6 +9,7 @@
  * does. Positions are uint32 counters, so `write - read` is the number of bytes in use even
  * after they wrap around 2^32 (the capacity is a power of two).
  */
+import { type Doorbell, ring } from "./doorbell.ts";
 import { HEADER_BYTES, headerView, SessionPhase, Slot } from "./shared-state.ts";
 
 /**
@@ -21,18 +22,21 @@ export const RecordKind = {
   Control: 2,
   /** The request to finish; its payload, when there is one, is `finish({ timeout })` in ms as UTF-8 text. */
   Finish: 5,
+  /** Filler up to the end of the ring, written to restart at its start (never returned by `next()`). */
+  Skip: 6,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
 const RECORD_HEADER_BYTES = 8;
 
-/** `Atomics.waitAsync` (Node ≥ 16; typed only from the ES2024 lib, which this build does not use). */
-type WaitAsync = (
-  array: Int32Array,
-  index: number,
-  value: number,
-) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+/**
+ * Past this offset, a writer that finds the ring empty restarts at its start (a Skip record
+ * fills the rest). A `SharedArrayBuffer`'s pages become resident only once written, so a stream
+ * whose engine keeps up keeps ~20 KiB of its ring resident instead of all of it (256 KiB by
+ * default) once a few seconds of audio have gone round.
+ */
+const RESTART_AFTER_BYTES = 16 * 1024;
+
 const EMPTY = new Uint8Array(0);
 
 /** Bytes a record with a payload of `length` bytes takes in the ring. */
@@ -66,6 +70,11 @@ function views(memory: SharedArrayBuffer): RingViews {
 export class RingWriter {
   readonly #v: RingViews;
   #write: number;
+  /**
+   * The doorbell of the engine thread reading this ring, which the engine sends with `open`:
+   * nothing is written before that (start() returns after it).
+   */
+  doorbell: Doorbell | undefined;
 
   constructor(memory: SharedArrayBuffer) {
     this.#v = views(memory);
@@ -84,7 +93,15 @@ export class RingWriter {
     const need = recordBytes(length);
     const used = (this.#write - (Atomics.load(header, Slot.Read) >>> 0)) >>> 0;
     if (capacity - used < need) return false;
-    const offset = this.#write & mask;
+    let offset = this.#write & mask;
+    if (used === 0 && offset >= Math.max(RESTART_AFTER_BYTES, need)) {
+      // Everything was read: fill the rest of the ring and write this record at its start.
+      const rest = capacity - offset;
+      words[offset >> 2] = rest - RECORD_HEADER_BYTES;
+      words[(offset >> 2) + 1] = RecordKind.Skip;
+      this.#write = (this.#write + rest) >>> 0;
+      offset = 0;
+    }
     words[offset >> 2] = length;
     words[(offset >> 2) + 1] = kind;
     if (length > 0) {
@@ -99,9 +116,8 @@ export class RingWriter {
     this.#write = (this.#write + need) >>> 0;
     // The atomic store publishes the plain writes above to the reader (seq-cst ordering).
     Atomics.store(header, Slot.Write, this.#write | 0);
-    // Waking costs a syscall-like round trip: only pay it when the engine really sleeps. The
-    // reader sets ReaderSleeping before re-checking Write, so one of the two always sees the other.
-    if (Atomics.load(header, Slot.ReaderSleeping) === 1) Atomics.notify(header, Slot.Write);
+    // Waking costs a syscall-like round trip: the doorbell pays it only when the engine sleeps.
+    if (this.doorbell !== undefined) ring(this.doorbell);
     return true;
   }
 
@@ -118,7 +134,11 @@ export class RingWriter {
       if (capacity - ((this.#write - (read >>> 0)) >>> 0) >= need) return "ok";
       const remaining = deadline - performance.now();
       if (remaining <= 0) return "timed-out";
+      // The flag goes up before Read is looked at again (by the wait): either the wait sees
+      // the engine's new Read, or the engine sees the flag and notifies.
+      Atomics.store(header, Slot.WriterWaiting, 1);
       Atomics.wait(header, Slot.Read, read, remaining);
+      Atomics.store(header, Slot.WriterWaiting, 0);
     }
   }
 }
@@ -129,23 +149,31 @@ export interface RingRecord {
   readonly payload: Buffer;
 }
 
-/** The engine's end: takes records out in order and sleeps (asynchronously) when empty. */
+/** The engine's end: takes records out in order (the engine's ring pump decides when). */
 export class RingReader {
   readonly #v: RingViews;
   #read: number;
-  /** Set by {@link wake}: the engine's own thread wants the reader out of its wait for good. */
-  #woken = false;
 
   constructor(memory: SharedArrayBuffer) {
     this.#v = views(memory);
     this.#read = Atomics.load(this.#v.header, Slot.Read) >>> 0;
   }
 
+  /** True when a record waits to be taken. */
+  hasRecords(): boolean {
+    return Atomics.load(this.#v.header, Slot.Write) >>> 0 !== this.#read;
+  }
+
   /** Takes the next record, or `undefined` when the ring is empty. Call {@link commit} after a batch. */
   next(): RingRecord | undefined {
     const { header, data, words, capacity, mask } = this.#v;
     if (Atomics.load(header, Slot.Write) >>> 0 === this.#read) return undefined;
-    const offset = this.#read & mask;
+    let offset = this.#read & mask;
+    if (words[(offset >> 2) + 1] === RecordKind.Skip) {
+      // A Skip record is always followed by the record written at the ring's start.
+      this.#read = (this.#read + recordBytes(words[offset >> 2] ?? 0)) >>> 0;
+      offset = 0;
+    }
     const length = words[offset >> 2] ?? 0;
     const kind = (words[(offset >> 2) + 1] ?? 0) as RecordKind;
     const payload = Buffer.allocUnsafe(length);
@@ -166,33 +194,7 @@ export class RingReader {
   commit(): void {
     const { header } = this.#v;
     Atomics.store(header, Slot.Read, this.#read | 0);
-    Atomics.notify(header, Slot.Read);
-  }
-
-  /**
-   * Resolves once a record may be available (or {@link wake} was called). Never blocks the
-   * engine's event loop: it uses `Atomics.waitAsync`.
-   */
-  async waitForRecords(): Promise<void> {
-    const { header } = this.#v;
-    // A producer in full flow writes again within microseconds: look once more after one turn
-    // of the event loop before sleeping, so a burst does not pay a cross-thread wake per record.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (this.#woken || Atomics.load(header, Slot.Write) >>> 0 !== this.#read) return;
-    Atomics.store(header, Slot.ReaderSleeping, 1);
-    const write = Atomics.load(header, Slot.Write);
-    if (write >>> 0 === this.#read) {
-      const waited = waitAsync(header, Slot.Write, write);
-      if (waited.async) await waited.value;
-    }
-    Atomics.store(header, Slot.ReaderSleeping, 0);
-  }
-
-  /** Wakes {@link waitForRecords} now and for good, e.g. because the session closed. */
-  wake(): void {
-    // The flag covers a wake that lands while the reader is between its two looks (no waiter
-    // to notify yet): it would otherwise go to sleep for good.
-    this.#woken = true;
-    Atomics.notify(this.#v.header, Slot.Write);
+    // A notify costs even with nobody waiting; the writer waits only when the ring was full.
+    if (Atomics.load(header, Slot.WriterWaiting) === 1) Atomics.notify(header, Slot.Read);
   }
 }

@@ -15,6 +15,7 @@ import {
   WorkerExitedError,
 } from "@earshot/core";
 import type { StreamEventSink } from "@earshot/core/internal";
+import { doorbellOf } from "./doorbell.ts";
 import type { EngineLease, PooledSession } from "./engine-pool.ts";
 import type { SessionEvent, SessionEventBatch, StreamEndpoint, StreamMessage } from "./port-protocol.ts";
 import { RingWriter } from "./ring-buffer.ts";
@@ -165,6 +166,7 @@ export class SessionChannel implements PooledSession {
   #receive(event: SessionEvent): void {
     switch (event.t) {
       case "open":
+        this.writer.doorbell = doorbellOf(event.doorbell);
         this.opened = true;
         this.#requestId = event.requestId;
         this.#sink.open({ requestId: event.requestId });

@@ -13,8 +13,8 @@ export const Slot = {
   Write: 1,
   /** Ring: bytes ever read (mod 2^32); written by the engine. */
   Read: 2,
-  /** 1 while the engine sleeps waiting for records, so the writer knows to notify it. */
-  ReaderSleeping: 3,
+  /** 1 while the application thread waits for room in the ring, so the engine knows to notify it. */
+  WriterWaiting: 3,
   /** 1 once the engine hosting the session failed (crash): nothing more will come. */
   EngineDead: 4,
   /** Events the engine has posted on the session's port. */

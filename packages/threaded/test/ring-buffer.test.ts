@@ -1,5 +1,6 @@
 /** The shared ring on its own: order, wrap-around at the end of the buffer and of uint32 positions, bounds. */
 import { describe, expect, it } from "vitest";
+import { createDoorbell, sleepUntilRung } from "../src/doorbell.ts";
 import { RecordKind, RingReader, RingWriter, recordBytes } from "../src/ring-buffer.ts";
 import {
   allocateSessionMemory,
@@ -50,6 +51,24 @@ describe("ring buffer", () => {
     expect(Atomics.load(header, Slot.Write) >>> 0).toBeLessThan(0xffff_f000);
   });
 
+  it("restarts at its start when the reader keeps up, so a real-time stream touches only the first pages", () => {
+    const memory = allocateSessionMemory(256 * 1024);
+    const header = headerView(memory);
+    const writer = new RingWriter(memory);
+    const reader = new RingReader(memory);
+    let highest = 0;
+    for (let index = 0; index < 2_000; index++) {
+      expect(writer.tryWrite(RecordKind.Audio, payload(index, 640))).toBe(true);
+      highest = Math.max(highest, (Atomics.load(header, Slot.Write) >>> 0) & (256 * 1024 - 1));
+      const record = reader.next();
+      expect(record?.payload.equals(Buffer.from(payload(index, 640)))).toBe(true);
+      expect(reader.next()).toBeUndefined();
+      reader.commit();
+    }
+    // 2,000 frames of 640 bytes are 1.3 MB, five times the ring: all within its first 17 KiB.
+    expect(highest).toBeLessThanOrEqual(16 * 1024 + 648);
+  });
+
   it("keeps control records in order with audio", () => {
     const memory = allocateSessionMemory(4_096);
     const writer = new RingWriter(memory);
@@ -86,5 +105,40 @@ describe("ring buffer", () => {
     expect(normalizeRingBytes(20_000)).toBe(32_768);
     expect(normalizeRingBytes(1)).toBe(4_096);
     expect(normalizeRingBytes(2 ** 40)).toBe(64 * 1024 * 1024);
+  });
+});
+
+describe("the engine thread's doorbell", () => {
+  it("a burst of writes to many rings wakes a sleeping engine once", async () => {
+    const bell = createDoorbell();
+    const rings = Array.from({ length: 50 }, () => allocateSessionMemory(4_096));
+    const writers = rings.map((memory) => {
+      const writer = new RingWriter(memory);
+      writer.doorbell = bell;
+      return writer;
+    });
+    const readers = rings.map((memory) => new RingReader(memory));
+    const hasWork = () => readers.some((reader) => reader.hasRecords());
+    const asleep = sleepUntilRung(bell, hasWork);
+    expect(Atomics.load(bell, 0)).toBe(1); // the engine sleeps
+    for (const writer of writers) expect(writer.tryWrite(RecordKind.Audio, payload(1, 640))).toBe(true);
+    await asleep;
+    // One notify for the whole burst: the first writer took the Sleeping flag.
+    expect(Atomics.load(bell, 1)).toBe(1);
+    expect(Atomics.load(bell, 0)).toBe(0);
+    expect(readers.every((reader) => reader.hasRecords())).toBe(true);
+  });
+
+  it("does not sleep when a ring already holds records (a write just before the flag went up)", async () => {
+    const bell = createDoorbell();
+    const memory = allocateSessionMemory(4_096);
+    const writer = new RingWriter(memory);
+    writer.doorbell = bell;
+    const reader = new RingReader(memory);
+    // Written while the engine was awake: no ring, the Sleeping flag was down.
+    writer.tryWrite(RecordKind.Audio, payload(2, 640));
+    expect(Atomics.load(bell, 1)).toBe(0);
+    await sleepUntilRung(bell, () => reader.hasRecords());
+    expect(reader.next()?.payload.byteLength).toBe(640);
   });
 });
