@@ -11,6 +11,8 @@
  * @property {boolean} [reconnect] the client's own reconnect, where it has one
  * @property {number} [expectMessages] how many messages the run expects (sizes buffers that
  *   would otherwise refuse a flood on purpose)
+ * @property {"listen" | "flux"} [endpoint] `/v1/listen` (default) or Flux's `/v2/listen`; on
+ *   Flux, `onMessage` gets every TurnInfo (and `live` holds the Flux query)
  *
  * @typedef {object} Connection
  * @property {(frame: Uint8Array) => void} send queue one frame now, do not wait
@@ -21,6 +23,9 @@
 
 export const API_KEY = "bench-key-0123456789abcdef";
 export const closeStreamText = '{"type":"CloseStream"}';
+
+/** The Flux turn events a client reports to `onMessage` (each a TurnInfo message). */
+export const FLUX_TURN_EVENTS = ["StartOfTurn", "Update", "EagerEndOfTurn", "TurnResumed", "EndOfTurn"];
 
 /** @param {Record<string, string | number>} live */
 export const listenQuery = (live) =>

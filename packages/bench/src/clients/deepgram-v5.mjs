@@ -1,16 +1,19 @@
-// @deepgram/sdk v5 (latest 5.x), its documented listen.v1 socket, reconnect off.
+// @deepgram/sdk v5 (latest 5.x), its documented listen.v1 socket (listen.v2 for Flux), reconnect off.
 import { DeepgramClient } from "@deepgram/sdk-v5";
 import { API_KEY } from "./common.mjs";
 
 /** @param {import("./common.mjs").OpenArgs} args @returns {Promise<import("./common.mjs").Connection>} */
-export async function openDeepgramV5({ url, live, onMessage, onClose }) {
+export async function openDeepgramV5({ url, live, onMessage, onClose, endpoint = "listen" }) {
   const http = url.replace(/^ws/, "http");
   const deepgram = new DeepgramClient({
     apiKey: API_KEY,
     environment: { base: http, production: url, agent: url, agentRest: http },
     reconnect: false,
   });
-  const connection = await deepgram.listen.v1.connect({ model: "nova-3", ...live, reconnectAttempts: 0 });
+  const connection =
+    endpoint === "flux"
+      ? await deepgram.listen.v2.connect({ ...live, reconnectAttempts: 0 })
+      : await deepgram.listen.v1.connect({ model: "nova-3", ...live, reconnectAttempts: 0 });
   const closed = new Promise((resolve) => {
     connection.on("close", (event) => {
       onClose({ code: event.code });

@@ -3,8 +3,9 @@ import WebSocket from "ws";
 import { API_KEY, closeStreamText, listenQuery } from "./common.mjs";
 
 /** @param {import("./common.mjs").OpenArgs} args @returns {Promise<import("./common.mjs").Connection>} */
-export async function openRawWs({ url, live, onMessage, onClose }) {
-  const ws = new WebSocket(`${url}/v1/listen?${listenQuery(live)}`, {
+export async function openRawWs({ url, live, onMessage, onClose, endpoint = "listen" }) {
+  const path = endpoint === "flux" ? "v2" : "v1";
+  const ws = new WebSocket(`${url}/${path}/listen?${listenQuery(live)}`, {
     headers: { Authorization: `Token ${API_KEY}` },
     perMessageDeflate: false,
   });

@@ -9,12 +9,22 @@
 //   periodic: ms      a stamped Results every `ms` per connection, phases spread (many streams);
 //   idleMs            closes 1011 NET-0001 (after a Metadata) when nothing arrived for that long;
 //   finalEveryBytes   a final Results per that many audio bytes, with start/duration in seconds.
+//   fluxFlood: N      on /v2/listen (Flux): Connected at once, then N TurnInfo messages of
+//                     whole turns at the first audio frame (the client's "go"), as one write;
+//                     CloseStream closes 1000 (Flux sends no Metadata).
 // A `/clock` connection answers every text message with this process's clock (clock-offset.mjs).
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
 import { now } from "../clock.mjs";
-import { floodFrames, metadataMessage, resultsMessage } from "./messages.mjs";
+import {
+  floodFrames,
+  fluxConnectedMessage,
+  fluxTurnMessages,
+  framesOf,
+  metadataMessage,
+  resultsMessage,
+} from "./messages.mjs";
 
 const NET_0001 =
   "Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001";
@@ -22,6 +32,7 @@ const BYTES_PER_SECOND = 32_000; // 16 kHz linear16 mono
 
 let config = {};
 let flood; // { count, frames } built once per configuration
+let fluxFlood; // the same for Flux turns
 let connections = [];
 
 const http = createServer((_request, response) => response.writeHead(426).end());
@@ -30,6 +41,7 @@ wss.on("headers", (headers) => headers.push(`dg-request-id: ${randomUUID()}`));
 http.on("upgrade", (request, socket, head) => {
   wss.handleUpgrade(request, socket, head, (ws) => {
     if ((request.url ?? "").startsWith("/clock")) serveClock(ws);
+    else if ((request.url ?? "").startsWith("/v2/listen")) serveFlux(ws, socket);
     else serveListen(ws, socket);
   });
 });
@@ -151,6 +163,35 @@ function serveListen(ws, socket) {
   ws.on("error", () => {});
 }
 
+/** `/v2/listen`: Connected, the turn flood at the first audio frame, a 1000 close at CloseStream. */
+function serveFlux(ws, socket) {
+  const stats = { bytes: 0, frames: 0, texts: 0, finals: 0, closeCode: 0, closedBy: "" };
+  connections.push(stats);
+  ws.send(JSON.stringify(fluxConnectedMessage()));
+  let flooded = false;
+  ws.on("message", (data, isBinary) => {
+    if (isBinary) {
+      stats.frames++;
+      stats.bytes += data.byteLength;
+      if (!flooded && fluxFlood) {
+        flooded = true;
+        socket.write(fluxFlood.frames);
+      }
+      return;
+    }
+    stats.texts++;
+    if (data.toString().includes('"CloseStream"')) {
+      stats.closedBy = "server";
+      ws.close(1000);
+    }
+  });
+  ws.on("close", (code) => {
+    stats.closeCode = code;
+    if (!stats.closedBy) stats.closedBy = "client";
+  });
+  ws.on("error", () => {});
+}
+
 process.on("message", (request) => {
   const reply = (body) => process.send({ id: request.id, ...body });
   if (request.cmd === "configure") {
@@ -158,6 +199,9 @@ process.on("message", (request) => {
     connections = [];
     if (config.flood && flood?.count !== config.flood) {
       flood = { count: config.flood, frames: floodFrames(JSON.stringify(resultsMessage()), config.flood) };
+    }
+    if (config.fluxFlood && fluxFlood?.count !== config.fluxFlood) {
+      fluxFlood = { count: config.fluxFlood, frames: framesOf(fluxTurnMessages(config.fluxFlood)) };
     }
     reply({ ok: true });
   } else if (request.cmd === "stats") {

@@ -88,3 +88,47 @@ export function floodFrames(text, count) {
   for (let i = 0; i < count; i++) frame.copy(flood, i * frame.byteLength);
   return flood;
 }
+
+/** Flux's greeting on a new `/v2/listen` connection. */
+export function fluxConnectedMessage() {
+  return { type: "Connected", request_id: "550e8400-e29b-41d4-a716-446655440000", sequence_id: 0 };
+}
+
+/** The TurnInfo events of one Flux turn, in order: StartOfTurn, six Updates, EagerEndOfTurn, EndOfTurn. */
+const TURN_EVENTS = ["StartOfTurn", ...Array(6).fill("Update"), "EagerEndOfTurn", "EndOfTurn"];
+
+/**
+ * `count` Flux `TurnInfo` messages as `/v2/listen` sends them for turns of nine words each
+ * (after a `Connected` with sequence 0): every turn StartOfTurn, Updates every 0.24 s with the
+ * words so far, EagerEndOfTurn, EndOfTurn; sequence ids, turn indices and audio windows follow
+ * the state machine of docs/protocol.md §8.6, so a client that checks it finds nothing wrong.
+ */
+export function fluxTurnMessages(count) {
+  const messages = [];
+  for (let turn = 0; messages.length < count; turn++) {
+    const windowStart = turn * 3;
+    TURN_EVENTS.forEach((event, step) => {
+      if (messages.length >= count) return;
+      const heard = Math.min(WORDS.length, step + 2);
+      const words = PUNCTUATED.slice(0, heard).map((word) => ({ word, confidence: 0.94 }));
+      messages.push({
+        type: "TurnInfo",
+        request_id: "550e8400-e29b-41d4-a716-446655440000",
+        sequence_id: messages.length + 1,
+        event,
+        turn_index: turn,
+        audio_window_start: windowStart,
+        audio_window_end: Math.round((windowStart + 0.24 * (step + 1)) * 100) / 100,
+        transcript: words.map((w) => w.word).join(" "),
+        words,
+        end_of_turn_confidence: event === "EndOfTurn" ? 0.86 : event === "EagerEndOfTurn" ? 0.55 : 0.1,
+      });
+    });
+  }
+  return messages;
+}
+
+/** Many messages' frames back to back: a whole flood in one buffer. */
+export function framesOf(messages) {
+  return Buffer.concat(messages.map((message) => textFrame(JSON.stringify(message))));
+}
