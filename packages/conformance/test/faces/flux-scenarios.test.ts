@@ -96,6 +96,7 @@ describe.each(faces)("Flux through the $name face", (kind) => {
       "turn",
       "Update",
       "StartOfTurn",
+      "Update",
       "EagerEndOfTurn",
       "EndOfTurn",
       "turn",
