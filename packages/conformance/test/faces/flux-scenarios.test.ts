@@ -6,10 +6,13 @@
  * refused, ForceEndTurn with and without a turn, the idle close and the pings that prevent it,
  * refusals (400, 401, and options refused before connecting), a fatal server Error, a drop
  * mid-turn with reconnect, and requests across a drop (a Configure or ForceEndTurn left
- * unanswered is sent again; the settings in force carry over). The same audio must give the
- * same events in both faces.
+ * unanswered is sent again; the settings in force carry over), and the diagnostics published on
+ * the application's thread. The same audio must give the same events in both faces.
  */
+import diagnosticsChannel from "node:diagnostics_channel";
 import {
+  CLIENT_DIAGNOSTICS_CHANNELS,
+  type ClientDiagnostics,
   ConfigureRejectedError,
   ConnectionClosedError,
   type FluxOptions,
@@ -397,6 +400,38 @@ describe.each(faces)("Flux through the $name face", (kind) => {
     ]);
     expect(fluxPayloads(face.events, "Warning")).toEqual([]);
     expect(fluxPayloads(face.events, "error")).toEqual([]);
+  });
+
+  it("publishes the stream's diagnostics on this thread: connect, open, audio, result, end-of-turn latency, close", async () => {
+    const url = await serve();
+    const seen = new Map<string, unknown[]>();
+    const listeners = Object.entries(CLIENT_DIAGNOSTICS_CHANNELS).map(([key, name]) => {
+      const listener = (data: unknown): void => {
+        seen.set(key, [...(seen.get(key) ?? []), data]);
+      };
+      diagnosticsChannel.subscribe(name, listener);
+      return () => diagnosticsChannel.unsubscribe(name, listener);
+    });
+    const face = kind.create();
+    try {
+      await face.start(FLUX, { url });
+      await sendAll(face, Buffer.concat([FIRST_TURN, SECOND_TURN]));
+      await face.finish();
+    } finally {
+      for (const unsubscribe of listeners) unsubscribe();
+    }
+    for (const key of ["connect", "open", "audio", "result", "endOfTurnLatency", "close"]) {
+      expect(seen.get(key)?.length ?? 0, key).toBeGreaterThan(0);
+    }
+    // One per EndOfTurn, at the turn's end; Flux has no v1 finals.
+    const turns = fluxPayloads(face.events, "turn");
+    const latencies = seen.get("endOfTurnLatency") as ClientDiagnostics["endOfTurnLatency"][];
+    expect(latencies.map((entry) => [entry.turnIndex, entry.trigger, entry.audioEndSeconds])).toEqual(
+      turns.map((turn) => [turn.turnIndex, "model", turn.end]),
+    );
+    expect(latencies.every((entry) => entry.latencyMs >= 0 && typeof entry.streamId === "string")).toBe(true);
+    expect(seen.get("finalLatency")).toBeUndefined();
+    expect(seen.get("close")).toEqual([expect.objectContaining({ code: 1005, reconnects: 0 })]);
   });
 
   it("the turn tracker's checks are live: a server breaking §8.6 gets protocolWarnings, not a crash", async () => {
