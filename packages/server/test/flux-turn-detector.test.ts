@@ -20,8 +20,16 @@ const word = (text: string, start: number, end: number): EngineWord => ({
 const INTERIM = [word("hello", 0, 0.5), word("word", 0.5, 1)];
 const FINAL = [word("hello", 0, 0.5), word("world", 0.5, 1)];
 
-/** Speech is any non-zero sample; the utterance ends `endAfterSeconds` into silence. */
-function lateEngine(endAfterSeconds: number): { engine: Engine; flushes: () => number } {
+/**
+ * Speech is any non-zero sample; the utterance ends `endAfterSeconds` into silence. With
+ * `cutAtSeconds`, speech still going on there is cut into a final without an endpoint holding
+ * the first word (as pocketsphinx cuts at its maximum utterance length); the rest follows
+ * in the endpoint's final, announced by no speech-started and no interim.
+ */
+function lateEngine(
+  endAfterSeconds: number,
+  cutAtSeconds?: number,
+): { engine: Engine; flushes: () => number } {
   let flushes = 0;
   const engine: Engine = {
     name: "late",
@@ -30,14 +38,25 @@ function lateEngine(endAfterSeconds: number): { engine: Engine; flushes: () => n
       let position = 0;
       let lastSpeech = -1;
       let open = false;
+      let cut = false;
       const end = (endpoint: boolean) => {
         open = false;
-        emit({ type: "final", words: FINAL, start: 0, end: position / RATE, endpoint });
+        emit({
+          type: "final",
+          words: cut ? FINAL.slice(1) : FINAL,
+          start: 0,
+          end: position / RATE,
+          endpoint,
+        });
       };
       return {
         write(samples) {
           for (const sample of samples) {
             position++;
+            if (cutAtSeconds !== undefined && !cut && position === cutAtSeconds * RATE) {
+              cut = true;
+              emit({ type: "final", words: FINAL.slice(0, 1), start: 0, end: cutAtSeconds, endpoint: false });
+            }
             if (sample !== 0) {
               lastSpeech = position;
               if (!open) emit({ type: "speech-started", timestamp: position / RATE });
@@ -46,7 +65,7 @@ function lateEngine(endAfterSeconds: number): { engine: Engine; flushes: () => n
               end(true);
             }
           }
-          if (open) emit({ type: "interim", words: INTERIM, start: 0, end: position / RATE });
+          if (open && !cut) emit({ type: "interim", words: INTERIM, start: 0, end: position / RATE });
         },
         async flush() {
           flushes++;
@@ -67,7 +86,7 @@ const settings = (eotTimeoutMs: number): TurnSettings => ({
   languageHints: undefined,
 });
 
-async function run(engine: Engine, eotTimeoutMs: number): Promise<TurnInfoFields[]> {
+async function run(engine: Engine, eotTimeoutMs: number, speechSeconds = 1): Promise<TurnInfoFields[]> {
   const events: TurnInfoFields[] = [];
   const detector = new TurnDetector({
     engine,
@@ -75,9 +94,9 @@ async function run(engine: Engine, eotTimeoutMs: number): Promise<TurnInfoFields
     settings: () => settings(eotTimeoutMs),
     emit: (fields) => events.push(fields),
   });
-  // 1 s of speech, then 3 s of silence, in 80 ms frames.
-  const audio = new Int16Array(4 * RATE);
-  audio.fill(8_000, 0, RATE);
+  // Speech (1 s), then 3 s of silence, in 80 ms frames.
+  const audio = new Int16Array((speechSeconds + 3) * RATE);
+  audio.fill(8_000, 0, speechSeconds * RATE);
   for (let offset = 0; offset < audio.length; offset += 1_280)
     await detector.write(audio.subarray(offset, offset + 1_280));
   detector.close();
@@ -107,5 +126,15 @@ describe("the Flux turn detector with an engine that ends utterances late", () =
     expect(ends).toHaveLength(1);
     expect(ends[0]).toMatchObject({ transcript: "Hello world.", trigger: "timeout", audio_window_end: 2 });
     expect(flushes()).toBe(1);
+  });
+
+  it("an utterance the engine cut mid-speech (no endpoint) still holds the turn open until its endpoint", async () => {
+    // Cut 0.5 s into 1 s of speech: the rest of the turn's words come only with the endpoint.
+    const { engine, flushes } = lateEngine(1, 0.5);
+    const events = await run(engine, 5_000);
+    const ends = events.filter((event) => event.event === "EndOfTurn");
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ transcript: "Hello world.", trigger: "model", audio_window_end: 2 });
+    expect(flushes()).toBe(0);
   });
 });

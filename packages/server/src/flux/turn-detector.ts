@@ -71,6 +71,8 @@ export class TurnDetector {
   #interim: EngineWord[] = [];
   /** The engine has heard words in an utterance it has not ended yet (no final for them). */
   #utteranceOpen = false;
+  /** A flush of ours is running: the finals it brings end the utterance for good. */
+  #flushing = false;
   /** The transcript and words an EagerEndOfTurn froze. */
   #frozen: FrozenTurn | undefined;
   #speechSinceEager = false;
@@ -90,7 +92,9 @@ export class TurnDetector {
         if (event.type === "final") {
           this.#committed.push(...event.words);
           this.#interim = [];
-          this.#utteranceOpen = false;
+          // A final without an endpoint that no flush of ours asked for is the engine cutting
+          // speech that goes on (pocketsphinx's maximum utterance length): still open.
+          this.#utteranceOpen = !event.endpoint && !this.#flushing;
         } else if (event.type === "interim") {
           this.#interim = event.words;
           if (event.words.length > 0) this.#utteranceOpen = true;
@@ -285,6 +289,11 @@ export class TurnDetector {
 
   async #flush(): Promise<void> {
     if (this.#closed) return;
-    await this.#stream.flush("finalize");
+    this.#flushing = true;
+    try {
+      await this.#stream.flush("finalize");
+    } finally {
+      this.#flushing = false;
+    }
   }
 }
