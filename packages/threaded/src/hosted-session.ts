@@ -50,6 +50,9 @@ export class HostedSession {
   #closed = false;
   /** Set when the engine closed the session because the application thread fell behind. */
   #overflow: SlowConsumerError | undefined;
+  /** Events of this engine turn not posted yet (see {@link #post}). */
+  #outbox: SessionEvent[] = [];
+  #flushQueued = false;
 
   constructor(request: OpenSessionRequest) {
     this.#port = request.port;
@@ -82,12 +85,12 @@ export class HostedSession {
     }
     this.#session = session;
     session.on("open", ({ requestId }) => {
-      this.#post({ t: "open", requestId });
+      this.#post({ t: "open", requestId }, true);
       Atomics.store(this.#header, Slot.Phase, SessionPhase.Open);
       Atomics.notify(this.#header, Slot.Phase);
     });
-    session.on("message", (message) => {
-      this.#post({ t: "message", message });
+    session.on("message", (message, info) => {
+      this.#post(info.rebased === true ? { t: "message", message } : { t: "text", text: info.text });
       this.#checkBacklog();
     });
     session.on("reconnecting", (info) =>
@@ -107,16 +110,40 @@ export class HostedSession {
     markClosed(this.#header, true);
   }
 
-  #post(event: SessionEvent): void {
-    this.#port.postMessage(event);
-    Atomics.add(this.#header, Slot.EventsPosted, 1);
-    // A finish() blocked on the application thread takes events while it waits.
-    Atomics.notify(this.#header, Slot.EventsPosted);
+  /**
+   * Queues `event` for the application thread. Events are posted in one batch per engine turn
+   * (a socket read brings dozens of Results at once under load, and each `postMessage` costs
+   * more than the event itself), at the end of the synchronous burst that produced them, so
+   * batching adds no delay. `now` posts at once, with anything queued before it: for `open`
+   * and `close`, which the application thread may be blocked waiting for.
+   */
+  #post(event: SessionEvent, now = false): void {
+    this.#outbox.push(event);
+    if (now) this.#flushOutbox();
+    else if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flushOutbox);
+    }
   }
 
-  /** Events untaken: posted by this thread, not yet taken by the application thread. */
+  readonly #flushOutbox = (): void => {
+    this.#flushQueued = false;
+    const batch = this.#outbox;
+    if (batch.length === 0) return;
+    this.#outbox = [];
+    this.#port.postMessage(batch);
+    Atomics.add(this.#header, Slot.EventsPosted, batch.length);
+    // A finish() blocked on the application thread takes events while it waits.
+    Atomics.notify(this.#header, Slot.EventsPosted);
+  };
+
+  /** Events untaken: queued or posted by this thread, not yet taken by the application thread. */
   #backlog(): number {
-    return Atomics.load(this.#header, Slot.EventsPosted) - Atomics.load(this.#header, Slot.EventsTaken);
+    return (
+      Atomics.load(this.#header, Slot.EventsPosted) -
+      Atomics.load(this.#header, Slot.EventsTaken) +
+      this.#outbox.length
+    );
   }
 
   /**
@@ -158,10 +185,10 @@ export class HostedSession {
     // The report of our own abort says "aborted"; the reason the application needs is the overflow.
     const { error: reported, ...rest } = report;
     const error = this.#overflow ?? reported;
-    this.#post({
-      t: "close",
-      report: error === undefined ? rest : { ...rest, error: serializeError(error) },
-    });
+    this.#post(
+      { t: "close", report: error === undefined ? rest : { ...rest, error: serializeError(error) } },
+      true,
+    );
     hostedSessions.delete(this);
     markClosed(this.#header, false);
     this.#reader.wake();

@@ -19,6 +19,7 @@ export type {
   OpenSessionRequest,
   SerializedCloseReport,
   SessionEvent,
+  SessionEventBatch,
   StreamEndpoint,
   StreamMessage,
 } from "./port-protocol.ts";

@@ -31,7 +31,7 @@ export interface LiveClientOptions extends ClientOptions {
    * @default 10000
    */
   maxBufferedEvents?: number;
-  /** Sets the engine pool's size (see `setEnginePoolSize`); ignored with `engine`. @default 1 */
+  /** Sets the engine pool's size (see `setEnginePoolSize`); ignored with `engine`. @default the number of cores, at most 8 */
   poolSize?: number;
   /**
    * The engine worker's module, for applications whose bundler moved `@earshot/threaded` away

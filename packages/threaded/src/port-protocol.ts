@@ -49,9 +49,16 @@ export interface SerializedCloseReport extends Omit<CloseReport, "error"> {
   readonly error?: SerializedEarshotError;
 }
 
-/** What the engine posts on a session port, in order; `close` is always the last one. */
+/**
+ * What the engine posts on a session port, in order, in batches (one `postMessage` carries
+ * every event of one engine turn: {@link SessionEventBatch}); `close` is always the last one.
+ * A server message travels as the text it arrived as (`text`), which the application thread
+ * parses with the same parser: a string crosses threads far cheaper than a cloned object tree.
+ * Only a message the engine changed (re-based after a reconnect) travels as the object.
+ */
 export type SessionEvent =
   | { readonly t: "open"; readonly requestId: string | undefined }
+  | { readonly t: "text"; readonly text: string }
   | { readonly t: "message"; readonly message: StreamMessage }
   | {
       readonly t: "reconnecting";
@@ -63,6 +70,9 @@ export type SessionEvent =
     }
   | { readonly t: "diagnostic"; readonly name: ClientDiagnosticName; readonly payload: object }
   | { readonly t: "close"; readonly report: SerializedCloseReport };
+
+/** One `postMessage` on a session port: the events of one engine turn, in order. */
+export type SessionEventBatch = readonly SessionEvent[];
 
 /** Asks an engine worker started by the pool to crash (the test hook of `killEngineWorkers`). */
 export interface CrashRequest {

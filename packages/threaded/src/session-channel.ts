@@ -10,11 +10,13 @@ import {
   channelSink,
   deserializeError,
   type EarshotError,
+  parseFluxMessage,
+  parseServerMessage,
   WorkerExitedError,
 } from "@earshot/core";
 import type { StreamEventSink } from "@earshot/core/internal";
 import type { EngineLease, PooledSession } from "./engine-pool.ts";
-import type { SessionEvent, StreamMessage } from "./port-protocol.ts";
+import type { SessionEvent, SessionEventBatch, StreamEndpoint, StreamMessage } from "./port-protocol.ts";
 import { RingWriter } from "./ring-buffer.ts";
 import { headerView, markClosed, SessionPhase, Slot } from "./shared-state.ts";
 
@@ -31,6 +33,8 @@ export class SessionChannel implements PooledSession {
   readonly #sink: StreamEventSink<StreamMessage>;
   /** Delivers what the sink queued. */
   readonly #flush: () => void;
+  /** The endpoint's parser: messages arrive as the text the engine received (port-protocol.ts). */
+  readonly #parse: (text: string) => StreamMessage;
   #lease: EngineLease | undefined;
   #requestId: string | undefined;
   /** The engine's end is gone; the port must not be read synchronously any more (see drain). */
@@ -45,8 +49,14 @@ export class SessionChannel implements PooledSession {
   /** The close was clean (a normal close after CloseStream, without error). */
   cleanClose = false;
 
-  constructor(memory: SharedArrayBuffer, sink: StreamEventSink<StreamMessage>, flush: () => void) {
+  constructor(
+    memory: SharedArrayBuffer,
+    endpoint: StreamEndpoint,
+    sink: StreamEventSink<StreamMessage>,
+    flush: () => void,
+  ) {
     this.memory = memory;
+    this.#parse = endpoint === "flux" ? parseFluxMessage : parseServerMessage;
     this.header = headerView(memory);
     this.writer = new RingWriter(memory);
     this.#sink = sink;
@@ -55,8 +65,8 @@ export class SessionChannel implements PooledSession {
     this.#port = port1;
     this.enginePort = port2;
     // While the thread is free, events are delivered as they arrive.
-    port1.on("message", (event: SessionEvent) => {
-      this.#receive(event);
+    port1.on("message", (batch: SessionEventBatch) => {
+      this.#receiveBatch(batch);
       flush();
     });
     // The engine's end vanished without a close report: its thread is gone.
@@ -117,7 +127,7 @@ export class SessionChannel implements PooledSession {
     while (!this.closed && !this.#peerGone) {
       const received = receiveMessageOnPort(this.#port);
       if (received === undefined) return;
-      this.#receive(received.message as SessionEvent);
+      this.#receiveBatch(received.message as SessionEventBatch);
     }
   }
 
@@ -147,13 +157,20 @@ export class SessionChannel implements PooledSession {
     });
   }
 
+  #receiveBatch(batch: SessionEventBatch): void {
+    Atomics.add(this.header, Slot.EventsTaken, batch.length);
+    for (const event of batch) this.#receive(event);
+  }
+
   #receive(event: SessionEvent): void {
-    Atomics.add(this.header, Slot.EventsTaken, 1);
     switch (event.t) {
       case "open":
         this.opened = true;
         this.#requestId = event.requestId;
         this.#sink.open({ requestId: event.requestId });
+        return;
+      case "text":
+        this.#sink.message(this.#parse(event.text));
         return;
       case "message":
         this.#sink.message(event.message);

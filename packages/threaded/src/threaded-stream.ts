@@ -96,8 +96,11 @@ export class ThreadedStream {
     pipeline.reopen();
     this.#ended = new AbortController();
     this.#options = options;
-    const channel = new SessionChannel(allocateSessionMemory(this.#init.limits.ringBytes), sink, () =>
-      pipeline.flush(),
+    const channel = new SessionChannel(
+      allocateSessionMemory(this.#init.limits.ringBytes),
+      endpoint,
+      sink,
+      () => pipeline.flush(),
     );
     this.#channel = channel;
     const deadline = performance.now() + this.#init.connectTimeoutMs + ENGINE_GRACE_MS;

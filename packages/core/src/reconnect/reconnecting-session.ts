@@ -306,7 +306,9 @@ export class ReconnectingSession<M extends { readonly type: string } = ServerMes
     );
     session.on("message", (message, info) => {
       const rebased = this.#protocol.rebase(message);
-      if (rebased !== undefined) this.#deliver(rebased, info);
+      if (rebased === undefined) return;
+      // Only a changed message pays for a new info object (the common case is unchanged).
+      this.#deliver(rebased, rebased === message ? info : { ...info, rebased: true });
     });
     session.on("close", (report) => this.#sessionClosed(report));
     return session;

@@ -14,6 +14,11 @@ export interface MessageInfo {
   readonly receivedAt: number;
   /** The frame's raw text. */
   readonly text: string;
+  /**
+   * True when the message is not what `text` says any more: a reconnecting stream re-based its
+   * timestamps (or sequence numbers) onto the stream's own timeline. @default false
+   */
+  readonly rebased?: boolean;
 }
 
 /** The events of a `LiveSession` and their arguments (`M`: the endpoint's message union). */
