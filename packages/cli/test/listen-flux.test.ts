@@ -2,15 +2,26 @@
  * `earshot listen --flux`: Flux (`/v2/listen`) turns from the CLI, through both faces. Into a
  * pipe every Flux message as NDJSON; on a terminal each finished turn as a line under a status
  * line that shows the turn in progress; offline (the embedded pocketsphinx server) the bundled
- * recording gives one EndOfTurn per sentence; Flux's parameters have flags of their own, checked
+ * recording gives one EndOfTurn per sentence, word for word the finals `listen` gives without
+ * `--flux`; Flux's parameters have flags of their own, checked
  * before anything connects.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ResultsMessage } from "@earshot/core";
 import { type LocalServer, scriptedEngine, startServer } from "@earshot/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { replayScreen } from "./fake-terminal.ts";
-import { killChildren, repoRoot, runEarshot, runEarshotInPty, wordErrorRate, words } from "./helpers.ts";
+import {
+  killChildren,
+  parseNdjson,
+  repoRoot,
+  runEarshot,
+  runEarshotInPty,
+  transcriptOf,
+  wordErrorRate,
+  words,
+} from "./helpers.ts";
 
 const recording = join(repoRoot, "examples", "audio", "recording.wav");
 const reference = words(readFileSync(join(repoRoot, "examples", "audio", "reference.txt"), "utf8"));
@@ -52,9 +63,11 @@ afterAll(async () => {
 });
 
 describe.each(["--async", "--threaded"])("earshot listen --flux %s", (face) => {
-  it("offline, the bundled recording: NDJSON of every Flux message, one EndOfTurn per sentence (pocketsphinx)", async () => {
-    const result = await runEarshot(["listen", recording, "--flux", "--fast", face], { timeoutMs: 90_000 })
-      .done;
+  it("offline, the bundled recording: NDJSON of every Flux message, one EndOfTurn per sentence (pocketsphinx), the words of the v1 finals", async () => {
+    const [result, v1] = await Promise.all([
+      runEarshot(["listen", recording, "--flux", "--fast", face], { timeoutMs: 90_000 }).done,
+      runEarshot(["listen", recording, "--fast", "--json", face], { timeoutMs: 90_000 }).done,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("embedded local server (pocketsphinx engine)");
     const lines = fluxLines(result.stdout);
@@ -65,6 +78,19 @@ describe.each(["--async", "--threaded"])("earshot listen --flux %s", (face) => {
     expect(
       wordErrorRate(reference, words(turns.map((line) => line.transcript).join(" "))),
     ).toBeLessThanOrEqual(0.1);
+    // Sentence by sentence, word for word: the same recognizer cuts the same utterances on both
+    // endpoints, and a turn ends on the utterance it ended itself.
+    expect(v1.code).toBe(0);
+    const finals = parseNdjson(v1.stdout).filter(
+      (message): message is ResultsMessage =>
+        message.type === "Results" &&
+        message.is_final &&
+        message.speech_final &&
+        transcriptOf(message) !== "",
+    );
+    expect(turns.map((line) => words(line.transcript ?? ""))).toEqual(
+      finals.map((message) => words(transcriptOf(message))),
+    );
   }, 100_000);
 
   it("on a terminal: each turn a line (with --timestamps its span), the turn in progress drawn in place", async () => {

@@ -94,6 +94,7 @@ export const CLIENT_DIAGNOSTICS_CHANNELS = {
   audio: "earshot:client:audio",
   result: "earshot:client:result",
   finalLatency: "earshot:client:final-latency",
+  endOfTurnLatency: "earshot:client:end-of-turn-latency",
   finalize: "earshot:client:finalize",
   reconnecting: "earshot:client:reconnecting",
   reconnected: "earshot:client:reconnected",
@@ -138,6 +139,17 @@ export interface ClientDiagnostics {
   };
   /** Audio end → final: ms between sending the audio a final result ends at and receiving that result. */
   finalLatency: ClientDiagnosticBase & { readonly audioEndSeconds: number; readonly latencyMs: number };
+  /**
+   * Flux's final: ms between sending the audio an EndOfTurn ends at (its `audio_window_end`,
+   * where the server decided the turn was over) and receiving that EndOfTurn.
+   */
+  endOfTurnLatency: ClientDiagnosticBase & {
+    readonly turnIndex: number;
+    /** The EndOfTurn's `trigger` (`model`, `timeout`, `manual`); undefined from older servers. */
+    readonly trigger: string | undefined;
+    readonly audioEndSeconds: number;
+    readonly latencyMs: number;
+  };
   /** A Finalize round trip: ms from sending Finalize to the first `from_finalize` result. */
   finalize: ClientDiagnosticBase & { readonly roundTripMs: number };
   /** A drop will be retried after `delayMs`. */

@@ -93,20 +93,19 @@ describe("FluxRequests", () => {
     expect(`${fatal.message} ${fatal.errMsg} ${inspect(fatal)}`).not.toContain(key);
   });
 
-  it("a drop, then the close, fail what is waiting with a StateError carrying the cause", () => {
+  it("the close fails what is waiting with a StateError carrying the cause", () => {
     const requests = new FluxRequests({ model: "flux-general-en" });
-    const dropped = requests.expectConfigure();
+    const configure = requests.expectConfigure();
     const cause = new StateError("drop");
-    requests.dropped(cause);
-    expect(dropped.state).toMatchObject({ status: "rejected", error: expect.any(StateError) });
-    expect((dropped.state as { error: Error }).error.cause).toBe(cause);
     const closed = requests.expectForceEndTurn();
     let heard: unknown;
     closed.onSettled((state) => {
       heard = state;
     });
-    requests.closed({ code: 1005, reason: "", wasClean: true });
+    requests.closed({ code: 1006, reason: "", wasClean: false, error: cause });
     expect(heard).toMatchObject({ status: "rejected", error: expect.any(StateError) });
+    expect(configure.state).toMatchObject({ status: "rejected", error: expect.any(StateError) });
+    expect((configure.state as { error: Error }).error.cause).toBe(cause);
     expect(requests.waiting).toBe(0);
   });
 });

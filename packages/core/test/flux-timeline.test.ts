@@ -10,6 +10,7 @@ import {
   type FluxServerMessage,
   type FluxTurnInfoMessage,
   FluxTurnTracker,
+  FORCE_END_TURN_FRAME,
   resolveClientOptions,
   systemClock,
 } from "../src/index.ts";
@@ -143,6 +144,54 @@ describe("FluxTimeline", () => {
       turnInfo(2, { event: "Update" }),
     ]);
     expect(after).toEqual([expect.objectContaining({ type: "TurnInfo", sequence_id: 2 })]);
+    replacement.abort();
+  });
+
+  it("keeps the requests not yet answered, with their places, until their answers come", () => {
+    const timeline = new FluxTimeline({ model: "flux-general-en" });
+    timeline.connection(client, systemClock, { offsetSeconds: 0, replacement: false });
+    const configure = '{"type":"Configure","keyterms":["a"]}';
+    timeline.controlSent(configure, 3200);
+    timeline.controlSent(FORCE_END_TURN_FRAME, 6400);
+    timeline.controlSent(FORCE_END_TURN_FRAME, 9600);
+    timeline.controlSent('{"type":"CloseStream"}', 9600);
+    expect(timeline.unansweredControls()).toEqual([
+      { frame: configure, atByte: 3200 },
+      { frame: FORCE_END_TURN_FRAME, atByte: 6400 },
+      { frame: FORCE_END_TURN_FRAME, atByte: 9600 },
+    ]);
+    through(timeline, [
+      { type: "Connected", sequence_id: 0 },
+      // The model's EndOfTurn answers no ForceEndTurn; a manual one and the Warning do.
+      turnInfo(1, { event: "EndOfTurn", transcript: "Hi.", trigger: "model" }),
+      turnInfo(2, { event: "EndOfTurn", transcript: "Bye.", trigger: "manual" }),
+    ]);
+    expect(timeline.unansweredControls()).toEqual([
+      { frame: configure, atByte: 3200 },
+      { frame: FORCE_END_TURN_FRAME, atByte: 9600 },
+    ]);
+    through(timeline, [
+      { type: "ConfigureFailure", sequence_id: 3 },
+      { type: "Warning", sequence_id: 4, code: "FORCE_END_TURN_NO_ACTIVE_TURN", description: "" },
+    ]);
+    expect(timeline.unansweredControls()).toEqual([]);
+  });
+
+  it("the answer to a request sent again on a replacement is passed on (the client waits for it)", () => {
+    const timeline = new FluxTimeline({ model: "flux-general-en" });
+    timeline.connection(client, systemClock, { offsetSeconds: 0, replacement: false });
+    timeline.controlSent('{"type":"Configure","keyterms":["a"]}', 0);
+    through(timeline, [{ type: "Connected", sequence_id: 0 }]);
+    const replacement = timeline.connection(client, systemClock, { offsetSeconds: 0, replacement: true });
+    expect(timeline.unansweredControls()).toHaveLength(1);
+    const success: FluxConfigureSuccessMessage = {
+      type: "ConfigureSuccess",
+      sequence_id: 1,
+      thresholds: { eot_threshold: 0.7, eot_timeout_ms: 5000 },
+      keyterms: ["a"],
+    };
+    expect(through(timeline, [{ type: "Connected", sequence_id: 0 }, success])).toEqual([success]);
+    expect(timeline.unansweredControls()).toEqual([]);
     replacement.abort();
   });
 });

@@ -7,6 +7,7 @@
 import { ManualClock, readFixture, silence, tone, wav } from "@earshot/testkit";
 import { describe, expect, it } from "vitest";
 import type { ClientDiagnosticName, ClientDiagnostics, DiagnosticsSink } from "../src/diagnostics.ts";
+import { parseFluxMessage } from "../src/flux/messages.ts";
 import { parseServerMessage, type ServerMessage } from "../src/messages.ts";
 import { AudioTimeline } from "../src/reconnect/audio-timeline.ts";
 import { StreamTelemetry } from "../src/reconnect/stream-telemetry.ts";
@@ -75,6 +76,41 @@ describe("StreamTelemetry", () => {
     expect(of(sink.published, "finalLatency")).toEqual([
       expect.objectContaining({ audioEndSeconds: 1, latencyMs: 1_100 }),
     ]);
+  });
+
+  it("Flux: an EndOfTurn is the final; latency from sending the audio its window ends at", () => {
+    const sink = recordingSink();
+    const clock = new ManualClock(1_000);
+    const telemetry = new StreamTelemetry({
+      sink,
+      clock,
+      streamId: "s",
+      options: { encoding: "linear16", sample_rate: 16_000 },
+    });
+    sendInFrames(telemetry, clock, Buffer.concat([tone(1), silence(1)]));
+    const turnInfo = (event: string, end: number) =>
+      parseFluxMessage(
+        JSON.stringify({
+          type: "TurnInfo",
+          sequence_id: 1,
+          event,
+          turn_index: 2,
+          audio_window_start: 0,
+          audio_window_end: end,
+          transcript: "Hi.",
+          words: [],
+          end_of_turn_confidence: 0.8,
+          ...(event === "EndOfTurn" ? { trigger: "model" } : {}),
+        }),
+      );
+    // Updates and the eager end are no final; the frame ending at 1.5 s was sent at 1_000 + 1_400.
+    telemetry.received(turnInfo("Update", 1.25), clock.now());
+    telemetry.received(turnInfo("EagerEndOfTurn", 1.5), clock.now());
+    telemetry.received(turnInfo("EndOfTurn", 1.5), clock.now());
+    expect(of(sink.published, "endOfTurnLatency")).toEqual([
+      expect.objectContaining({ turnIndex: 2, trigger: "model", audioEndSeconds: 1.5, latencyMs: 600 }),
+    ]);
+    expect(of(sink.published, "finalLatency")).toEqual([]);
   });
 
   it("a WAV without encoding/sample_rate: rate from its header, the header is no audio time", () => {

@@ -6,7 +6,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FluxTurnTracker, parseFluxMessage } from "@earshot/core";
-import { wordErrorRate } from "@earshot/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalServer, pocketsphinxEngine, startServer } from "../src/index.ts";
 import { audioDir } from "./helpers/flite.ts";
@@ -65,14 +64,9 @@ describe("/v2/listen with the pocketsphinx engine", () => {
     expect(finals).toHaveLength(7);
     expect(turns).toHaveLength(7);
     expect(turns.every((turn) => turn.trigger === "model")).toBe(true);
-    const turnWords = turns.map((turn) => words(turn.transcript));
-    // The first six sentences agree word for word. The seventh may differ in its last word: v1
-    // ends that utterance at CloseStream (the whole 1 s tail decoded with it), Flux at its
-    // EndOfTurn 0.5 s into the pause, and pocketsphinx's last hypothesis depends on where the
-    // utterance ends ("pleasant there" on v1, "pleasant day" on v2, as spoken).
-    expect(turnWords.slice(0, 6)).toEqual(finals.slice(0, 6).map(words));
-    expect(
-      wordErrorRate(finals.map((text) => words(text).join(" ")).join(" "), turnWords.flat().join(" ")).rate,
-    ).toBeLessThanOrEqual(0.02);
+    // Word for word, the last sentence included: a turn ends on the utterance the recognizer
+    // ended itself, which is v1's, and the recognizer cuts the same audio the same way whatever
+    // frame sizes it arrives in (80 ms here, 250 ms on v1).
+    expect(turns.map((turn) => words(turn.transcript))).toEqual(finals.map(words));
   }, 180_000);
 });

@@ -297,4 +297,20 @@ describe("/v2/listen refusals, keepalive and faults", () => {
     expect(warnings).toEqual([expect.objectContaining({ code: "SEQUENCE_GAP", expected: 1, received: 2 })]);
     expect(client.messages.at(-1)).toMatchObject({ type: "Error", code: "INTERNAL_SERVER_ERROR" });
   });
+
+  it("fault dropAtRequest: the socket goes (no close frame) when that request arrives, leaving it unanswered", async () => {
+    server = await startServer({
+      engine: scriptedEngine({ transcript: "one two three" }),
+      faults: { flux: { dropAtRequest: "ForceEndTurn" } },
+    });
+    const client = await connect(server.url, FLUX, flux);
+    await sendText(client.ws, '{"type":"Configure","keyterms":["a"]}');
+    await sendAudio(client.ws, tone(0.5));
+    await client.waitForType("TurnInfo", 2);
+    await sendText(client.ws, '{"type":"ForceEndTurn"}');
+    expect((await client.closed).code).toBe(1006);
+    expect(client.ofType("ConfigureSuccess")).toHaveLength(1);
+    expect(client.ofType("Warning")).toEqual([]);
+    expect(client.ofType("TurnInfo").filter((info) => info.event === "EndOfTurn")).toEqual([]);
+  });
 });

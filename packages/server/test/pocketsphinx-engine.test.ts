@@ -75,6 +75,16 @@ describe("pocketsphinx engine on the bundled recording (16 kHz)", () => {
     expect(finals.at(-1)?.words).toEqual([]);
   });
 
+  it("gives the same finals, times included, whatever sizes the audio is written in", async () => {
+    // 80 ms frames (Flux's advice), an odd 37 ms, and the 100 ms above: the recognizer takes
+    // the audio in fixed 50 ms pieces, so where utterances end and what they hold is the audio's.
+    const finals = (all: readonly EngineEvent[]) => all.filter((event) => event.type === "final");
+    for (const chunkSeconds of [0.08, 0.037]) {
+      const other = await transcribe(engine, recording.samples, { chunkSeconds });
+      expect(finals(other)).toEqual(finals(events));
+    }
+  }, 60_000);
+
   it("gives word times in seconds from the stream's start, in order, inside the audio and their result", () => {
     const finals = events.filter((event): event is Final => event.type === "final");
     let previousEnd = 0;

@@ -34,7 +34,8 @@ import {
 } from "@earshot/core/internal";
 import { FLUX_CLIENT_OPTION_NAMES, type FluxClientOptions } from "./options.ts";
 import type { StreamMessage } from "./port-protocol.ts";
-import { type ThreadedStream, threadedStreamFor } from "./threaded-stream.ts";
+import type { ThreadedStream } from "./threaded-stream.ts";
+import { threadedStreamFor } from "./threaded-stream-for.ts";
 
 const IDLE_TURN: FluxCurrentTurn = {
   turnIndex: 0,

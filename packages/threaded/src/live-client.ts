@@ -27,7 +27,8 @@ import {
 } from "@earshot/core/internal";
 import { LIVE_CLIENT_OPTION_NAMES, type LiveClientOptions } from "./options.ts";
 import type { StreamMessage } from "./port-protocol.ts";
-import { type ThreadedStream, threadedStreamFor } from "./threaded-stream.ts";
+import type { ThreadedStream } from "./threaded-stream.ts";
+import { threadedStreamFor } from "./threaded-stream-for.ts";
 
 const OPTION_NAMES = [...CLIENT_OPTION_NAMES, ...LIVE_CLIENT_OPTION_NAMES];
 

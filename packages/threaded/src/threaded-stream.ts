@@ -11,12 +11,10 @@ import {
   type AudioChunk,
   type AudioSource,
   anyClientDiagnosticsWanted,
-  assertKnownOptions,
   type ClientOptions,
   type EarshotError,
   type FluxOptions,
   type LiveOptions,
-  resolveClientOptions,
   type SendFromOptions,
   StateError,
   TimeoutError,
@@ -30,13 +28,11 @@ import {
   sendFrom,
 } from "@earshot/core/internal";
 import { leaseEngine } from "./engine-lease.ts";
-import { engineWorkerFileUrl, setEnginePoolSize } from "./engine-pool.ts";
-import { checkLiveClientOptions, engineClientOptions, type LiveClientOptions } from "./options.ts";
 import type { StreamEndpoint, StreamMessage } from "./port-protocol.ts";
 import { RecordKind } from "./ring-buffer.ts";
 import { type RingWriteLimits, writeAudio, writeControl, writeRecord } from "./ring-writes.ts";
 import { SessionChannel } from "./session-channel.ts";
-import { allocateSessionMemory, normalizeRingBytes, SessionPhase, Slot } from "./shared-state.ts";
+import { allocateSessionMemory, SessionPhase, Slot } from "./shared-state.ts";
 
 /** Extra time the engine may need beyond the socket's own timeouts: starting a worker thread. */
 const ENGINE_GRACE_MS = 5_000;
@@ -259,47 +255,4 @@ export class ThreadedStream {
       ? new WorkerExitedError()
       : new StateError("The engine closed the session without a close report.");
   }
-}
-
-/**
- * The stream machinery of a threaded client from its options (shared by `LiveClient` and
- * `FluxClient`): unknown options refused, limits and timeouts resolved, the pool sized.
- * @internal
- */
-export function threadedStreamFor(
-  options: LiveClientOptions,
-  names: readonly string[],
-  pipeline: EventPipeline<PipelineEvents>,
-): ThreadedStream {
-  assertKnownOptions(options, names);
-  checkLiveClientOptions(options);
-  const {
-    engine,
-    ringBytes,
-    sendTimeoutMs,
-    maxBufferedEvents,
-    poolSize,
-    engineWorkerFile,
-    ...clientOptions
-  } = options;
-  const resolved = resolveClientOptions(clientOptions);
-  if (poolSize !== undefined && engine === undefined) setEnginePoolSize(poolSize);
-  return new ThreadedStream(
-    {
-      clientOptions: engineClientOptions(clientOptions, resolved.apiKey),
-      engine,
-      engineWorkerUrl:
-        engineWorkerFile === undefined
-          ? undefined
-          : engineWorkerFileUrl(engineWorkerFile, "engineWorkerFile"),
-      limits: {
-        ringBytes: normalizeRingBytes(ringBytes ?? 256 * 1024),
-        sendTimeoutMs: sendTimeoutMs ?? 10_000,
-      },
-      maxBufferedEvents: maxBufferedEvents ?? 10_000,
-      connectTimeoutMs: resolved.connectTimeoutMs,
-      finishTimeoutMs: resolved.finishTimeoutMs,
-    },
-    pipeline,
-  );
 }

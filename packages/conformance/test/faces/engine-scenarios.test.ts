@@ -228,6 +228,8 @@ describe.each(faces)("the $name face", (kind) => {
     expect(audio.at(-1)).toMatchObject({ totalBytes: 102_400, streamSeconds: 3.2 });
     const latency = seen.get("finalLatency") as { audioEndSeconds: number; latencyMs: number }[];
     expect(latency.every((entry) => entry.latencyMs >= 0)).toBe(true);
+    // Flux's final (an EndOfTurn) has a channel of its own; /v1/listen publishes none there.
+    expect(seen.get("endOfTurnLatency")).toBeUndefined();
     expect(seen.get("close")).toEqual([
       expect.objectContaining({ code: 1000, bytesSent: 102_400, reconnects: 0 }),
     ]);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { AsyncLiveClient } from "@earshot/async";
 import { chunkAudio, type FluxTurn } from "@earshot/core";
 import { type ServerThread, startServerThread } from "@earshot/server";
-import { audioDir, wordErrorRate } from "@earshot/testkit";
+import { audioDir } from "@earshot/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asyncFluxFace } from "./async-flux-face.ts";
 import { describeTurn, type FluxFaceKind, fluxPayloads, type RecordedFluxEvent } from "./flux-face.ts";
@@ -57,7 +57,7 @@ function turnEvents(events: readonly RecordedFluxEvent[]): string[] {
 }
 
 describe.each(faces)("the bundled recording through Flux, $name face", (kind) => {
-  it("7 EndOfTurn, the words of the v1 finals, no rule broken", async () => {
+  it("7 EndOfTurn, word for word the 7 v1 finals, no rule broken", async () => {
     const face = kind.create();
     await face.start({ model: "flux-general-en" }, { url: server?.url, finishTimeoutMs: FINISH_TIMEOUT_MS });
     for (const piece of chunkAudio(recording, FRAME_BYTES)) await face.send(piece);
@@ -70,13 +70,10 @@ describe.each(faces)("the bundled recording through Flux, $name face", (kind) =>
     expect(turns).toHaveLength(7);
     expect(turns.every((turn) => turn.trigger === "model")).toBe(true);
     expect(turns.map((turn) => turn.turnIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    const turnWords = turns.map((turn) => words(turn.transcript));
-    // Sentences 1–6 word for word. The 7th may differ in its last word: v1 ends that utterance
-    // at CloseStream (the whole tail decoded with it), Flux at its EndOfTurn, and pocketsphinx's
-    // last hypothesis depends on where the utterance ends (see the server's Flux test).
-    expect(turnWords.slice(0, 6)).toEqual(v1Finals.slice(0, 6).map(words));
-    const v1Words = v1Finals.flatMap(words).join(" ");
-    expect(wordErrorRate(v1Words, turnWords.flat().join(" ")).rate).toBeLessThanOrEqual(0.02);
+    // Word for word, the last sentence included: the server ends a turn on the utterance its
+    // recognizer ended itself (v1's), cut the same way whatever the frame sizes (2560 bytes
+    // here, 8000 on v1).
+    expect(turns.map((turn) => words(turn.transcript))).toEqual(v1Finals.map(words));
     outcomes.set(kind.name, { turns, turnEvents: turnEvents(face.events) });
   }, 120_000);
 });

@@ -4,10 +4,15 @@
  * checked on every run (core's turn tracker inside each client; a broken rule would arrive as a
  * `protocolWarning` event, and the last scenario shows that it does), Configure answered and
  * refused, ForceEndTurn with and without a turn, the idle close and the pings that prevent it,
- * refusals (400, 401, and options refused before connecting), a fatal server Error, and a drop
- * mid-turn with reconnect. The same audio must give the same events in both faces.
+ * refusals (400, 401, and options refused before connecting), a fatal server Error, a drop
+ * mid-turn with reconnect, and requests across a drop (a Configure or ForceEndTurn left
+ * unanswered is sent again; the settings in force carry over), and the diagnostics published on
+ * the application's thread. The same audio must give the same events in both faces.
  */
+import diagnosticsChannel from "node:diagnostics_channel";
 import {
+  CLIENT_DIAGNOSTICS_CHANNELS,
+  type ClientDiagnostics,
   ConfigureRejectedError,
   ConnectionClosedError,
   type FluxOptions,
@@ -96,6 +101,7 @@ describe.each(faces)("Flux through the $name face", (kind) => {
       "turn",
       "Update",
       "StartOfTurn",
+      "Update",
       "EagerEndOfTurn",
       "EndOfTurn",
       "turn",
@@ -327,6 +333,105 @@ describe.each(faces)("Flux through the $name face", (kind) => {
     expect(names.filter((name) => name === "open")).toHaveLength(1);
     expect(names.filter((name) => name === "close")).toHaveLength(1);
     expect(names).not.toContain("error");
+  });
+
+  it("reconnect: a Configure the drop left unanswered is sent again on the new connection and resolves with its answer", async () => {
+    const url = await serve({ faultsPerSession: [{ flux: { dropAtRequest: "Configure" } }] });
+    const face = kind.create();
+    await face.start(FLUX, { url, reconnect: FAST_RECONNECT });
+    await sendAll(face, SECOND_TURN.subarray(0, BYTES_PER_SECOND));
+    // The first connection drops as this Configure reaches it, unread.
+    const applied = await face.configure({ thresholds: { eot_threshold: 0.8 }, keyterms: ["earshot"] });
+    expect(applied).toMatchObject({
+      type: "ConfigureSuccess",
+      thresholds: { eager_eot_threshold: 0.5, eot_threshold: 0.8, eot_timeout_ms: 5000 },
+      keyterms: ["earshot"],
+    });
+    await sendAll(face, SECOND_TURN.subarray(BYTES_PER_SECOND));
+    await face.finish();
+    expectRulesKept(face);
+    expect(fluxPayloads(face.events, "reconnected")).toHaveLength(1);
+    expect(fluxPayloads(face.events, "ConfigureSuccess")).toEqual([applied]);
+    expect(fluxPayloads(face.events, "turn").map((turn) => [turn.transcript, turn.trigger])).toEqual([
+      ["One two three.", "model"],
+    ]);
+    expect(fluxPayloads(face.events, "error")).toEqual([]);
+  });
+
+  it("reconnect: the settings a Configure put in force are in force on the new connection", async () => {
+    const url = await serve({ faultsPerSession: [{ dropAfterBytes: BYTES_PER_SECOND }] });
+    const face = kind.create();
+    await face.start(FLUX, { url, reconnect: FAST_RECONNECT });
+    await face.configure({ thresholds: { eot_threshold: 0.8, eot_timeout_ms: 3000 }, keyterms: ["earshot"] });
+    await sendAll(face, SECOND_TURN);
+    await waitFor(() => fluxPayloads(face.events, "reconnected").length === 1, "the reconnect");
+    // The server lists every value in force: the new connection's query has only the original
+    // ones (eot 0.7 by default, timeout 5000), so these come from the settings sent again.
+    const after = await face.configure({ keyterms: ["after"] });
+    expect(after).toMatchObject({
+      thresholds: { eager_eot_threshold: 0.5, eot_threshold: 0.8, eot_timeout_ms: 3000 },
+      keyterms: ["after"],
+    });
+    await face.finish();
+    expectRulesKept(face);
+    expect(fluxPayloads(face.events, "ConfigureSuccess")).toHaveLength(2);
+    expect(fluxPayloads(face.events, "error")).toEqual([]);
+  });
+
+  it("reconnect: a ForceEndTurn the drop left unanswered is sent again at its place in the replayed audio and ends the turn it was sent to end", async () => {
+    const url = await serve({ faultsPerSession: [{ flux: { dropAtRequest: "ForceEndTurn" } }] });
+    const face = kind.create();
+    await face.start(FLUX, { url, reconnect: FAST_RECONNECT });
+    await sendAll(face, Buffer.concat([tone(1.2), silence(0.15)]));
+    await waitFor(() => fluxPayloads(face.events, "StartOfTurn").length === 1, "the turn's start");
+    // The async face goes on sending while it waits (a live source would); the threaded one
+    // blocks until the answer. Either way the audio after the request follows it on the new
+    // connection, so the request ends the turn before the pause that would end it anyway
+    // (sent after the whole replay, it would come after that EndOfTurn and get the Warning).
+    const ending = face.forceEndTurn();
+    await sendAll(face, silence(1.25));
+    const ended = await ending;
+    expect(ended).toMatchObject({ turnIndex: 0, transcript: "One two three.", trigger: "manual" });
+    await face.finish();
+    expectRulesKept(face);
+    expect(fluxPayloads(face.events, "reconnected")).toHaveLength(1);
+    expect(fluxPayloads(face.events, "turn").map((turn) => [turn.turnIndex, turn.trigger])).toEqual([
+      [0, "manual"],
+    ]);
+    expect(fluxPayloads(face.events, "Warning")).toEqual([]);
+    expect(fluxPayloads(face.events, "error")).toEqual([]);
+  });
+
+  it("publishes the stream's diagnostics on this thread: connect, open, audio, result, end-of-turn latency, close", async () => {
+    const url = await serve();
+    const seen = new Map<string, unknown[]>();
+    const listeners = Object.entries(CLIENT_DIAGNOSTICS_CHANNELS).map(([key, name]) => {
+      const listener = (data: unknown): void => {
+        seen.set(key, [...(seen.get(key) ?? []), data]);
+      };
+      diagnosticsChannel.subscribe(name, listener);
+      return () => diagnosticsChannel.unsubscribe(name, listener);
+    });
+    const face = kind.create();
+    try {
+      await face.start(FLUX, { url });
+      await sendAll(face, Buffer.concat([FIRST_TURN, SECOND_TURN]));
+      await face.finish();
+    } finally {
+      for (const unsubscribe of listeners) unsubscribe();
+    }
+    for (const key of ["connect", "open", "audio", "result", "endOfTurnLatency", "close"]) {
+      expect(seen.get(key)?.length ?? 0, key).toBeGreaterThan(0);
+    }
+    // One per EndOfTurn, at the turn's end; Flux has no v1 finals.
+    const turns = fluxPayloads(face.events, "turn");
+    const latencies = seen.get("endOfTurnLatency") as ClientDiagnostics["endOfTurnLatency"][];
+    expect(latencies.map((entry) => [entry.turnIndex, entry.trigger, entry.audioEndSeconds])).toEqual(
+      turns.map((turn) => [turn.turnIndex, "model", turn.end]),
+    );
+    expect(latencies.every((entry) => entry.latencyMs >= 0 && typeof entry.streamId === "string")).toBe(true);
+    expect(seen.get("finalLatency")).toBeUndefined();
+    expect(seen.get("close")).toEqual([expect.objectContaining({ code: 1005, reconnects: 0 })]);
   });
 
   it("the turn tracker's checks are live: a server breaking §8.6 gets protocolWarnings, not a crash", async () => {

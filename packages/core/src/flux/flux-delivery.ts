@@ -67,7 +67,7 @@ export class FluxDelivery implements StreamEventSink<FluxServerMessage> {
   }
 
   reconnecting(info: ReconnectingInfo): void {
-    this.requests.dropped(info.error);
+    // Requests waiting stay waiting: the new connection is sent them again and answers them.
     this.#pipeline.push("reconnecting", info);
   }
 

@@ -3,7 +3,9 @@
  * answered by exactly one ConfigureSuccess or ConfigureFailure, in order; a ForceEndTurn by the
  * EndOfTurn it causes (trigger `manual`) or by the Warning `FORCE_END_TURN_NO_ACTIVE_TURN`.
  * Answers are matched first in, first out. A request whose wait timed out keeps its place, so
- * its late answer is taken by it and never by the next request.
+ * its late answer is taken by it and never by the next request. A drop fails nothing: with
+ * reconnect, the stream sends the unanswered requests again on the new connection
+ * (`FluxTimeline`), whose answers settle them; they fail only when the stream ends.
  */
 import { ConfigureRejectedError, type EarshotError, StateError, TimeoutError } from "../errors.ts";
 import type { CloseReport } from "../session/close-report.ts";
@@ -139,26 +141,10 @@ export class FluxRequests {
     }
   }
 
-  /** The connection dropped (a reconnect follows): nothing sent on it will be answered. */
-  dropped(cause: EarshotError): void {
-    this.#rejectAll(
-      (what) =>
-        new StateError(
-          `The connection dropped before the server answered the ${what}; the stream reconnected without it: send it again.`,
-          { cause },
-        ),
-    );
-  }
-
   /** The stream ended: every request still waiting fails with a `StateError` whose `cause` ended it. */
   closed(report: CloseReport): void {
-    this.#rejectAll(
-      (what) =>
-        new StateError(`The stream closed before the server answered the ${what}.`, { cause: report.error }),
-    );
-  }
-
-  #rejectAll(error: (what: string) => EarshotError): void {
+    const error = (what: string): EarshotError =>
+      new StateError(`The stream closed before the server answered the ${what}.`, { cause: report.error });
     for (const reply of this.#configures.splice(0))
       reply.settle({ status: "rejected", error: error("Configure") });
     for (const reply of this.#forceEnds.splice(0))

@@ -9,12 +9,21 @@
  * (its query has only the original ones), sent before the replayed audio; its greeting
  * (`Connected`) and the answer to that Configure are the stream's own business and left out,
  * and the sequence numbers are shifted so the stream's `sequence_id` runs on without a gap.
+ *
+ * Requests a dropped connection left unanswered (Configure, ForceEndTurn) are sent again on the
+ * replacement, each at its place in the replayed audio, and their answers there are the ones
+ * the client waits for: a Configure takes effect behind the same audio as the first time, and
+ * a ForceEndTurn ends the turn it was sent to end. Sending a ForceEndTurn after the whole replay
+ * instead would end the turn behind audio sent after the request (a live microphone keeps
+ * sending while it waits), or find that turn already ended by the model and get the Warning.
  */
 import type { Clock } from "../clock.ts";
 import type { ResolvedClientOptions } from "../options.ts";
+import type { ReplayedControl } from "../reconnect/replay-plan.ts";
 import type { StreamProtocol } from "../reconnect/types.ts";
 import { LiveSession } from "../session.ts";
 import { fluxWire } from "./flux-wire.ts";
+import { FORCE_END_TURN_FRAME } from "./frames.ts";
 import type { FluxConfigureSuccessMessage, FluxServerMessage, FluxTurnInfoMessage } from "./message-types.ts";
 import type { FluxOptions } from "./options.ts";
 
@@ -32,6 +41,8 @@ export class FluxTimeline implements StreamProtocol<FluxServerMessage> {
   #endedTurns = 0;
   #lastSequence = -1;
   #inForce: FluxConfigureSuccessMessage | undefined;
+  /** Requests sent and not answered yet, oldest first (answers come in order). */
+  readonly #unanswered: Array<ReplayedControl & { readonly kind: "configure" | "forceEndTurn" }> = [];
 
   constructor(options: FluxOptions) {
     this.#wire = fluxWire(options);
@@ -71,9 +82,20 @@ export class FluxTimeline implements StreamProtocol<FluxServerMessage> {
     const sequence = sequenceOf(rebased);
     if (sequence !== undefined) this.#lastSequence = sequence;
     if (rebased.type === "ConfigureSuccess") this.#inForce = rebased;
+    this.#answered(rebased);
     if (rebased.type === "TurnInfo" && rebased.event === "EndOfTurn")
       this.#endedTurns = rebased.turn_index + 1;
     return rebased;
+  }
+
+  controlSent(frame: string, atByte: number): void {
+    if (frame === FORCE_END_TURN_FRAME) this.#unanswered.push({ kind: "forceEndTurn", frame, atByte });
+    else if (frame.startsWith('{"type":"Configure"'))
+      this.#unanswered.push({ kind: "configure", frame, atByte });
+  }
+
+  unansweredControls(): readonly ReplayedControl[] {
+    return this.#unanswered.map(({ frame, atByte }) => ({ frame, atByte }));
   }
 
   acknowledges(message: FluxServerMessage): number | undefined {
@@ -82,6 +104,22 @@ export class FluxTimeline implements StreamProtocol<FluxServerMessage> {
     return message.type === "TurnInfo" && message.event === "EndOfTurn"
       ? message.audio_window_end
       : undefined;
+  }
+
+  /** The oldest request `message` answers is answered (matched as `FluxRequests` matches them). */
+  #answered(message: FluxServerMessage): void {
+    let kind: "configure" | "forceEndTurn" | undefined;
+    if (message.type === "ConfigureSuccess" || message.type === "ConfigureFailure") kind = "configure";
+    else if (message.type === "Warning" && message.code === "FORCE_END_TURN_NO_ACTIVE_TURN")
+      kind = "forceEndTurn";
+    else if (
+      message.type === "TurnInfo" &&
+      message.event === "EndOfTurn" &&
+      (message.trigger === "manual" || message.trigger === undefined)
+    )
+      kind = "forceEndTurn";
+    const index = this.#unanswered.findIndex((request) => request.kind === kind);
+    if (index >= 0) this.#unanswered.splice(index, 1);
   }
 
   #shift(message: FluxServerMessage): FluxServerMessage {

@@ -30,6 +30,7 @@ import {
   type ReconnectPolicy,
   resolveReconnectPolicy,
 } from "./policy.ts";
+import { replayPlan } from "./replay-plan.ts";
 import { StreamTelemetry } from "./stream-telemetry.ts";
 import { rebaseTimestamps } from "./timestamp-rebase.ts";
 import type {
@@ -190,6 +191,7 @@ export class ReconnectingSession<M extends { readonly type: string } = ServerMes
       if (!this.#replayWillCarry(error)) throw error;
     }
     if (frame.startsWith('{"type":"Finalize"')) this.#telemetry.finalizeSent();
+    if (this.#replay !== undefined) this.#protocol.controlSent?.(frame, this.#replay.recordedBytes);
   }
 
   /**
@@ -291,7 +293,14 @@ export class ReconnectingSession<M extends { readonly type: string } = ServerMes
       replacement: this.#opened,
     });
     if (this.#readingPaused) session.pauseReading();
-    for (const chunk of pending?.chunks ?? []) session.send(chunk);
+    const chunks = pending?.chunks ?? [];
+    // Requests the last connection left unanswered go out again at their places in the replay.
+    const unanswered = this.#opened ? (this.#protocol.unansweredControls?.() ?? []) : [];
+    const startByte = (this.#replay?.recordedBytes ?? 0) - (pending?.bytes ?? 0);
+    for (const item of unanswered.length === 0 ? chunks : replayPlan(chunks, startByte, unanswered)) {
+      if (typeof item === "string") session.sendControl(item);
+      else session.send(item);
+    }
     session.on("open", ({ requestId }) =>
       this.#sessionOpened(requestId, pending?.bytes ?? 0, offset, pending?.lostSeconds ?? 0),
     );

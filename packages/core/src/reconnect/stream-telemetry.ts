@@ -1,11 +1,13 @@
 /**
  * What latency needs, measured where every frame and result passes (the reconnecting session,
  * which both faces run): bytes and stream time of each audio frame when sent, each result's
- * arrival, audio end → final latency and the Finalize round trip. Published through a
+ * arrival, audio end → final latency (a Flux EndOfTurn is Flux's final) and the Finalize round
+ * trip. Published through a
  * {@link DiagnosticsSink}, so the threaded engine can forward it to the application's thread.
  */
 import type { Clock } from "../clock.ts";
 import type { ClientDiagnosticName, ClientDiagnostics, DiagnosticsSink } from "../diagnostics.ts";
+import type { FluxTurnInfoMessage } from "../flux/message-types.ts";
 import type { ResultsMessage, ServerMessage } from "../messages.ts";
 import { AudioTimeline } from "./audio-timeline.ts";
 
@@ -62,7 +64,7 @@ export class StreamTelemetry {
     // Tracked by bytes, not seconds: a WAV's rate is known only once its header is complete,
     // and the frames before that count as much for the finals that end in them.
     if (!this.#timeline.measurable) this.#frames.length = 0;
-    else if (this.#sink.wanted("finalLatency")) {
+    else if (this.#sink.wanted("finalLatency") || this.#sink.wanted("endOfTurnLatency")) {
       if (this.#frames.length >= MAX_TRACKED_FRAMES) this.#frames.shift();
       this.#frames.push([this.#bytesSent, this.#clock.now()]);
     }
@@ -92,7 +94,21 @@ export class StreamTelemetry {
       this.#publish("finalize", { roundTripMs: receivedAt - this.#finalizeAt });
       this.#finalizeAt = undefined;
     }
-    if (results?.is_final === true && audioEnd !== undefined) this.#finalArrived(audioEnd, receivedAt);
+    if (results?.is_final === true && audioEnd !== undefined) {
+      const latencyMs = this.#latencyTo(audioEnd, receivedAt);
+      if (latencyMs !== undefined) this.#publish("finalLatency", { audioEndSeconds: audioEnd, latencyMs });
+    }
+    const turn = message.type === "TurnInfo" ? (message as FluxTurnInfoMessage) : undefined;
+    if (turn?.event === "EndOfTurn") {
+      const latencyMs = this.#latencyTo(turn.audio_window_end, receivedAt);
+      if (latencyMs === undefined) return;
+      this.#publish("endOfTurnLatency", {
+        turnIndex: turn.turn_index,
+        trigger: turn.trigger,
+        audioEndSeconds: turn.audio_window_end,
+        latencyMs,
+      });
+    }
   }
 
   /** Publishes a payload (with the stream id and time added) if anyone listens. */
@@ -100,18 +116,19 @@ export class StreamTelemetry {
     this.#publish(name, payload);
   }
 
-  #finalArrived(audioEnd: number, receivedAt: number): void {
+  /** Ms from sending the audio that ends at `audioEnd` to `receivedAt`; undefined when not tracked. */
+  #latencyTo(audioEnd: number, receivedAt: number): number | undefined {
     // The first frame whose end reaches the final's end is the audio the final waited for.
     let index = 0;
     for (; index < this.#frames.length; index++) {
       const frameEnd = this.#timeline.secondsAt((this.#frames[index] as readonly [number, number])[0]);
-      if (frameEnd === undefined) return;
+      if (frameEnd === undefined) return undefined;
       if (frameEnd >= audioEnd - 1e-6) break;
     }
     const frame = this.#frames[index];
-    if (frame === undefined) return;
+    if (frame === undefined) return undefined;
     this.#frames = this.#frames.slice(index);
-    this.#publish("finalLatency", { audioEndSeconds: audioEnd, latencyMs: receivedAt - frame[1] });
+    return receivedAt - frame[1];
   }
 
   #publish<N extends ClientDiagnosticName>(name: N, payload: Payload<N>): void {

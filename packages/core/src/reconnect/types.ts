@@ -9,6 +9,7 @@ import type { CloseReport } from "../session/close-report.ts";
 import type { MessageInfo } from "../session/types.ts";
 import type { LiveSession } from "../session.ts";
 import type { ReconnectOptions } from "./policy.ts";
+import type { ReplayedControl } from "./replay-plan.ts";
 
 /** Payload of the `Reconnecting` event: a drop will be retried. */
 export interface ReconnectingInfo {
@@ -75,6 +76,17 @@ export interface StreamProtocol<M extends { readonly type: string }> {
   rebase(message: M): M | undefined;
   /** How far (stream seconds) the message shows the audio fully processed: replay releases it. */
   acknowledges(message: M): number | undefined;
+  /**
+   * A control frame went out on the stream (or was meant to, on a connection that was failing)
+   * after `atByte` bytes of its audio. Called only on a stream that reconnects.
+   */
+  controlSent?(frame: string, atByte: number): void;
+  /**
+   * Control frames a replacement connection must be sent again (requests the stream still
+   * waits on), each put back at its place in the replayed audio. Asked once per replacement,
+   * after {@link StreamProtocol.connection}.
+   */
+  unansweredControls?(): readonly ReplayedControl[];
 }
 
 /** What a `ReconnectingSession` is made from. */

@@ -15,4 +15,9 @@ export interface FluxFaultPlan {
   errorAtTurn?: number;
   /** Answer no Configure (its sequence_id is still used up, so a client sees the gap). */
   dropConfigureReplies?: boolean;
+  /**
+   * Destroy the TCP socket (no close frame) when a request of this type arrives, before
+   * it is handled: the request is left unanswered by a connection that drops.
+   */
+  dropAtRequest?: "Configure" | "ForceEndTurn";
 }

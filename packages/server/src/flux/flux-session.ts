@@ -122,6 +122,7 @@ export class FluxServerSession {
     if (!this.#open) return;
     this.#armIdleTimer();
     if (isBinary) this.#audioBytes += data.length;
+    else if (this.#dropsAt(data)) return;
     this.#work
       .add(() => (isBinary ? this.#handleAudio(data) : this.#handleText(data.toString("utf8"))))
       .catch((error: unknown) => this.#internalError(error));
@@ -130,6 +131,15 @@ export class FluxServerSession {
       void this.#work.onSizeLessThan(MAX_QUEUED_FRAMES / 2).then(() => this.#open && this.#ws.resume());
     }
     if (isBinary && data.length > 0) this.#injector.audioReceived(this.#audioBytes);
+  }
+
+  /** The `dropAtRequest` fault: the socket goes at once, the request unread. */
+  #dropsAt(text: Buffer): boolean {
+    const type = this.#faults.flux?.dropAtRequest;
+    if (type === undefined || readJsonObject(text.toString("utf8"))?.type !== type) return false;
+    this.#open = false;
+    this.#ws.terminate();
+    return true;
   }
 
   async #handleAudio(frame: Buffer): Promise<void> {

@@ -3,8 +3,13 @@
  * is audio received: every 0.25 s of audio is one step, and each step reports one TurnInfo —
  * an Update, or the state change due then. The engine (scripted or pocketsphinx) supplies the
  * words; a 10 ms energy detector supplies the trailing silence the end-of-turn confidence
- * comes from. Before any event that closes or freezes a transcript (EagerEndOfTurn, EndOfTurn)
- * the engine is flushed, so a turn holds every word of its audio even when the engine lags.
+ * comes from. An event that closes or freezes a transcript (EagerEndOfTurn, EndOfTurn) waits
+ * until the engine has ended, by its own endpointing, the utterance holding the turn's last
+ * words: a turn's words are then the finals `/v1/listen` gives for the same audio, decoded over
+ * the same utterance. Cutting the utterance at the turn's end instead (a flush) would decode
+ * it over other audio than v1 does, and pocketsphinx's last words depend on where an utterance
+ * starts and ends. Only a timeout, ForceEndTurn and CloseStream cut an utterance, as v1's
+ * Finalize and CloseStream do.
  */
 import type { FluxTurnEvent, FluxTurnTrigger, FluxWord } from "@earshot/core";
 import type { Engine, EngineStream, EngineWord } from "../engine.ts";
@@ -64,6 +69,10 @@ export class TurnDetector {
   #windowStart = 0;
   #committed: EngineWord[] = [];
   #interim: EngineWord[] = [];
+  /** The engine has heard words in an utterance it has not ended yet (no final for them). */
+  #utteranceOpen = false;
+  /** A flush of ours is running: the finals it brings end the utterance for good. */
+  #flushing = false;
   /** The transcript and words an EagerEndOfTurn froze. */
   #frozen: FrozenTurn | undefined;
   #speechSinceEager = false;
@@ -83,8 +92,14 @@ export class TurnDetector {
         if (event.type === "final") {
           this.#committed.push(...event.words);
           this.#interim = [];
+          // A final without an endpoint that no flush of ours asked for is the engine cutting
+          // speech that goes on (pocketsphinx's maximum utterance length): still open.
+          this.#utteranceOpen = !event.endpoint && !this.#flushing;
         } else if (event.type === "interim") {
           this.#interim = event.words;
+          if (event.words.length > 0) this.#utteranceOpen = true;
+        } else {
+          this.#utteranceOpen = true;
         }
       },
     );
@@ -177,10 +192,16 @@ export class TurnDetector {
         return this.#report("StartOfTurn", this.#render(false), confidence);
       case "speaking": {
         const eagerDue = eager !== undefined && confidence >= eager;
-        if (!(timedOut || modelEnds || eagerDue))
+        if (timedOut) {
+          // The one end that does not wait for the engine: silence this long is the turn's end
+          // even when the engine still holds the utterance open (noise it takes for speech).
+          if (this.#utteranceOpen) await this.#flush();
+          return this.#endTurn("timeout", this.#render(true), confidence);
+        }
+        // Due, but the engine has not ended the utterance yet: its final comes within a few
+        // steps of silence (pocketsphinx: about half a second), and the turn ends on it.
+        if (!(modelEnds || eagerDue) || this.#utteranceOpen)
           return this.#report("Update", this.#render(false), confidence);
-        await this.#flush();
-        if (timedOut) return this.#endTurn("timeout", this.#render(true), confidence);
         // With eager mode on, a model end is always announced by an EagerEndOfTurn first (one
         // step earlier), so rule 4 ("EndOfTurn's transcript equals the preceding eager one")
         // holds on either reading of whether an EndOfTurn may come without one.
@@ -220,6 +241,7 @@ export class TurnDetector {
     this.#frozen = undefined;
     this.#committed = [];
     this.#interim = [];
+    this.#utteranceOpen = false;
     this.#windowStart = this.#position;
   }
 
@@ -267,6 +289,11 @@ export class TurnDetector {
 
   async #flush(): Promise<void> {
     if (this.#closed) return;
-    await this.#stream.flush("finalize");
+    this.#flushing = true;
+    try {
+      await this.#stream.flush("finalize");
+    } finally {
+      this.#flushing = false;
+    }
   }
 }

@@ -60,7 +60,12 @@ export interface StreamingDecoder {
 export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): StreamingDecoder {
   const SAMPLE_RATE = 16_000;
   const FRAMES_PER_SECOND = 100;
-  // Feeding at most 50 ms per call bounds how late a fall of the speech flag is noticed.
+  // The recognizer takes the audio in pieces of exactly 50 ms, whatever sizes it arrives in,
+  // and the speech flag is read after each. Where an utterance ends, and what the recognizer's
+  // running normalisation has seen by then, depend on how the audio is cut into calls, so the
+  // same audio in 80 ms frames (Flux) or 250 ms frames (v1) would otherwise give utterances
+  // ending 40 ms apart and, now and then, another last word. Holding back a partial piece
+  // also bounds how late a fall of the flag is noticed (50 ms).
   const PIECE = 800;
   // After a forced cut the detector may take this long to declare the ongoing speech again.
   const CUT_SPEECH_GRACE = 0.3;
@@ -98,6 +103,9 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
   let announced = false;
   let lastInterimAt = 0;
   let lastInterimText = "";
+  // The start of the next piece, until PIECE samples have arrived.
+  const held = new Int16Array(PIECE);
+  let heldCount = 0;
 
   const seconds = (samples: number): number => samples / SAMPLE_RATE;
 
@@ -160,10 +168,14 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
     emit({ type: "interim", words: current, start: seconds(uttStart), end: seconds(fed) });
   }
 
-  function feed(piece: Int16Array, emit: (event: EngineEvent) => void): void {
+  function process(piece: Int16Array): void {
     const searched = api.processRaw(ps, piece, piece.length);
     if (searched < 0) throw new Error("pocketsphinx failed to process audio (ps_process_raw < 0)");
     fed += piece.length;
+  }
+
+  function feed(piece: Int16Array, emit: (event: EngineEvent) => void): void {
+    process(piece);
     const speech = api.inSpeech(ps);
     if (speech && !inSpeech) {
       inSpeech = true;
@@ -205,21 +217,40 @@ export function createDecoder(api: PocketsphinxApi, settings: DecoderSettings): 
       announced = false;
       lastInterimAt = 0;
       lastInterimText = "";
+      heldCount = 0;
     },
     write(samples, emit) {
       if (!streaming) throw new Error("decoder.write() before begin()");
-      for (let offset = 0; offset < samples.length; offset += PIECE) {
-        feed(samples.subarray(offset, Math.min(offset + PIECE, samples.length)), emit);
+      let offset = 0;
+      while (offset < samples.length) {
+        if (heldCount === 0 && samples.length - offset >= PIECE) {
+          feed(samples.subarray(offset, offset + PIECE), emit);
+          offset += PIECE;
+          continue;
+        }
+        const take = Math.min(samples.length - offset, PIECE - heldCount);
+        held.set(samples.subarray(offset, offset + take), heldCount);
+        heldCount += take;
+        offset += take;
+        if (heldCount === PIECE) {
+          heldCount = 0;
+          feed(held, emit);
+        }
       }
     },
     flush(emit) {
-      if (!streaming || fed === uttStart) return;
+      if (!streaming) return;
+      // The utterance ends here, so the partial piece goes in with it.
+      if (heldCount > 0) process(held.subarray(0, heldCount));
+      heldCount = 0;
+      if (fed === uttStart) return;
       endUtterance(emit, false);
       continuesCutSpeech = false;
       announced = false;
     },
     end() {
       if (!streaming) return;
+      heldCount = 0;
       api.endUtt(ps);
       streaming = false;
     },
