@@ -110,6 +110,7 @@ export class LiveSession<M extends { readonly type: string } = ServerMessage> {
   #resolveClose: ((report: CloseReport) => void) | undefined;
   #finishPromise: Promise<MetadataMessage | undefined> | undefined;
   #readingPaused = false;
+  #forwardUnparsed = false;
 
   /**
    * Validates `options` (throws `OptionsError` listing every problem); does not connect. With
@@ -126,6 +127,9 @@ export class LiveSession<M extends { readonly type: string } = ServerMessage> {
       this.#wire = {
         url: toListenUrl(this.#client.url, init.options),
         parse: parseServerMessage,
+        // A /v1/listen message changes nothing in the session but finish()'s Metadata, which a
+        // forwarding engine does not use: the close frame, not a message, says how it ended.
+        mayForwardUnparsed: () => true,
       } as unknown as SessionWire<M>;
     }
     this.#url = this.#wire.url;
@@ -470,8 +474,27 @@ export class LiveSession<M extends { readonly type: string } = ServerMessage> {
     this.#checkDrained();
   }
 
+  /**
+   * For an engine whose messages are parsed on another thread anyway (the threaded face's
+   * engine): frames that mean nothing to this session (the wire's `mayForwardUnparsed`) are
+   * emitted as `unparsed` instead of being parsed twice. Such frames are not parsed here at all:
+   * `finish()` then resolves without the Metadata. While anyone subscribes to the session
+   * message diagnostics channel, every frame is parsed.
+   */
+  forwardUnparsed(enabled: boolean): void {
+    this.#forwardUnparsed = enabled;
+  }
+
   #onMessage(text: string): void {
     const receivedAt = this.#clock.now();
+    if (
+      this.#forwardUnparsed &&
+      !sessionMessageChannel.hasSubscribers &&
+      this.#wire.mayForwardUnparsed?.(text) === true
+    ) {
+      this.#listeners.emit("unparsed", { receivedAt, text });
+      return;
+    }
     // The endpoint sends no binary frames; one that arrives anyway is parsed like text, so it
     // reaches the user (as Unhandled if it is not a known message) rather than vanishing.
     const message = this.#wire.parse(text);

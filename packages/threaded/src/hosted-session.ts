@@ -74,6 +74,9 @@ export class HostedSession implements RingConsumer {
       const init = {
         client: request.client,
         diagnostics,
+        // The application thread parses every message (port-protocol.ts): parse none here
+        // that the stream itself does not need.
+        forwardUnparsed: true,
         ...(request.streamId === undefined ? {} : { streamId: request.streamId }),
       };
       // Either endpoint's stream is core's ReconnectingSession; only its messages differ.
@@ -95,6 +98,10 @@ export class HostedSession implements RingConsumer {
     });
     session.on("message", (message, info) => {
       this.#post(info.rebased === true ? { t: "message", message } : { t: "text", text: info.text });
+      this.#checkBacklog();
+    });
+    session.on("unparsed", ({ text }) => {
+      this.#post({ t: "text", text });
       this.#checkBacklog();
     });
     session.on("reconnecting", (info) =>

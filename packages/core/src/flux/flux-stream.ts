@@ -24,6 +24,8 @@ export interface FluxStreamInit {
   readonly diagnostics?: DiagnosticsSink;
   /** The stream's id in diagnostics. */
   readonly streamId?: string;
+  /** See `ReconnectingSessionInit.forwardUnparsed`. @default false */
+  readonly forwardUnparsed?: boolean;
 }
 
 /**
@@ -49,5 +51,6 @@ export function createFluxStream(init: FluxStreamInit): ReconnectingSession<Flux
     ...(init.clock === undefined ? {} : { clock: init.clock }),
     ...(init.diagnostics === undefined ? {} : { diagnostics: init.diagnostics }),
     ...(init.streamId === undefined ? {} : { streamId: init.streamId }),
+    ...(init.forwardUnparsed === undefined ? {} : { forwardUnparsed: init.forwardUnparsed }),
   });
 }

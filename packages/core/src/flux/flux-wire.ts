@@ -41,6 +41,9 @@ export function fluxWire(
             secrets: context.secrets,
           })
         : undefined,
+    // Only an Error means something to the session (its failure, above); a frame without the
+    // word is certainly none (a frame with it is parsed, even if it is a TurnInfo quoting it).
+    mayForwardUnparsed: (text) => !text.includes('"Error"'),
   });
 }
 

@@ -73,6 +73,7 @@ export class ReconnectingSession<M extends { readonly type: string } = ServerMes
   #report: CloseReport | undefined;
   #lastReconnect: ReconnectedInfo | undefined;
   #readingPaused = false;
+  readonly #forwardUnparsed: boolean;
 
   /**
    * @throws OptionsError for live options that cannot work, and, with `reconnect`, for audio
@@ -104,6 +105,8 @@ export class ReconnectingSession<M extends { readonly type: string } = ServerMes
         this.#listeners.emit("listenerError", error);
       else warnLater(error);
     });
+    // Re-basing and replay read every message; so does telemetry when diagnostics listen.
+    this.#forwardUnparsed = init.forwardUnparsed === true && this.#policy === undefined;
     this.#session = this.#newSession();
   }
 
@@ -311,6 +314,14 @@ export class ReconnectingSession<M extends { readonly type: string } = ServerMes
       this.#deliver(rebased, rebased === message ? info : { ...info, rebased: true });
     });
     session.on("close", (report) => this.#sessionClosed(report));
+    if (this.#forwardUnparsed) {
+      session.forwardUnparsed(!this.#telemetry.readsMessages);
+      session.on("unparsed", (info) => {
+        // Diagnostics may start listening mid-stream: from then on, messages are parsed.
+        if (this.#telemetry.readsMessages) session.forwardUnparsed(false);
+        this.#listeners.emit("unparsed", info);
+      });
+    }
     return session;
   }
 

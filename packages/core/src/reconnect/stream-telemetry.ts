@@ -80,6 +80,16 @@ export class StreamTelemetry {
   }
 
   /** A message arrived, its timestamps already on the stream's timeline. */
+  /** Whether the diagnostics listening now read received messages (see {@link received}). */
+  get readsMessages(): boolean {
+    return (
+      this.#sink.wanted("result") ||
+      this.#sink.wanted("finalize") ||
+      this.#sink.wanted("finalLatency") ||
+      this.#sink.wanted("endOfTurnLatency")
+    );
+  }
+
   received(message: ServerMessage | { readonly type: string }, receivedAt: number): void {
     const results = message.type === "Results" ? (message as ResultsMessage) : undefined;
     const audioEnd = results === undefined ? undefined : results.start + results.duration;

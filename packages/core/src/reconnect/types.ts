@@ -47,6 +47,8 @@ export interface ReconnectingSessionEventMap<M = ServerMessage> {
   open: [info: { requestId: string | undefined }];
   /** A server message, its timestamps on the stream's timeline. */
   message: [message: M, info: MessageInfo];
+  /** A server frame handed on unparsed (only with `forwardUnparsed`; see that option). */
+  unparsed: [info: MessageInfo];
   reconnecting: [info: ReconnectingInfo];
   reconnected: [info: ReconnectedInfo];
   /** A listener threw; without a `listenerError` listener it becomes a process warning. */
@@ -105,4 +107,11 @@ export interface ReconnectingSessionInit<M extends { readonly type: string } = S
   readonly diagnostics?: DiagnosticsSink;
   /** The stream's id in diagnostics. @default a per-process counter */
   readonly streamId?: string;
+  /**
+   * For an engine whose messages are parsed on another thread anyway (the threaded face's):
+   * hand frames that mean nothing to the stream on as `unparsed` events instead of parsing
+   * them twice. Honoured only while nothing here needs them parsed: not with reconnect (replay
+   * acknowledgements, re-basing), nor while the diagnostics read messages. @default false
+   */
+  readonly forwardUnparsed?: boolean;
 }

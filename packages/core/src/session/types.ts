@@ -28,6 +28,11 @@ export interface LiveSessionEventMap<M = ServerMessage> {
   /** A server message arrived. Unknown or malformed messages arrive as `Unhandled`. */
   message: [message: M, info: MessageInfo];
   /**
+   * A server frame handed on unparsed, instead of `message`: only after `forwardUnparsed(true)`
+   * (the threaded engine, whose application thread parses every message anyway).
+   */
+  unparsed: [info: MessageInfo];
+  /**
    * A listener threw; the session went on. `error.cause` is what it threw. Without a
    * `listenerError` listener the error becomes a process warning (`process.emitWarning`).
    */
@@ -68,6 +73,12 @@ export interface SessionWire<M> {
   checkControl?(frame: string): void;
   /** The error a message means for the stream (Flux's fatal `Error`): it becomes the close report's error. */
   failure?(message: M, context: WireContext): EarshotError | undefined;
+  /**
+   * True when the frame means nothing to the session itself (no failure, nothing it keeps), so
+   * a session told to (`LiveSession.forwardUnparsed`) may hand it on without parsing it. Unset:
+   * every frame is parsed.
+   */
+  mayForwardUnparsed?(text: string): boolean;
 }
 
 /** What a wire's `failure` may put in the error it makes. */
