@@ -28,8 +28,15 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/**
+ * Sends `audio` in 0.1 s chunks, a timer turn apart: as a live source does. (Chunks sent in one
+ * turn leave in one write, which a server that drops after N bytes would take whole.)
+ */
 async function sendAll(client: AsyncLiveClient, audio: Buffer): Promise<void> {
-  for (const part of chunk(audio, 0.1)) await client.send(part);
+  for (const part of chunk(audio, 0.1)) {
+    await client.send(part);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
 
 function text(message: ServerMessage): string {

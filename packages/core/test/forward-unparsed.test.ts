@@ -25,7 +25,7 @@ interface Heard {
   error?: string;
 }
 
-function hear(stream: ReconnectingSession<{ readonly type: string }>): Promise<Heard> {
+function hear<M extends { readonly type: string }>(stream: ReconnectingSession<M>): Promise<Heard> {
   const heard: Heard = { parsed: [], unparsed: [] };
   stream.on("message", (message) => heard.parsed.push(message.type));
   stream.on("unparsed", ({ text }) => heard.unparsed.push(text));

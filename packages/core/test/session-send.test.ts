@@ -120,7 +120,9 @@ describe("LiveSession sending", () => {
     const chunk = new Uint8Array(64 * 1024);
     let accepted = 0;
     let belowMark = true;
-    for (let i = 0; i < 400 && belowMark; i++) {
+    // Frames sent in one tick are held for one write at its end (and count as buffered until
+    // then): the network is backed up once bytes stay buffered after the tick.
+    for (let i = 0; i < 400 && s.bufferedBytes < 64 * 1024; i++) {
       belowMark = s.send(chunk);
       accepted++;
       await new Promise((resolve) => setImmediate(resolve));
@@ -138,6 +140,23 @@ describe("LiveSession sending", () => {
     await draining;
     expect(s.bufferedBytes).toBeLessThan(64 * 1024);
     await until(() => server.connections[0]?.frames.length === accepted, "every chunk to arrive");
+    s.abort();
+    await closed;
+  });
+
+  it("holds the frames sent in one tick for one write at its end, in order, all of them", async () => {
+    const s = session({});
+    const closed = closeOf(s);
+    await s.connect();
+    const frames = Array.from({ length: 50 }, (_, i) => new Uint8Array(640).fill(i));
+    for (const piece of frames) expect(s.send(piece)).toBe(true);
+    // Still held in this tick: 50 frames of 640 bytes plus their 6- or 8-byte headers.
+    expect(s.bufferedBytes).toBeGreaterThanOrEqual(50 * 640);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.bufferedBytes).toBe(0);
+    await until(() => server.connections[0]?.frames.length === 50, "every frame to arrive");
+    const arrived = server.connections[0]?.frames.map((received) => Buffer.from(received.data)[0]);
+    expect(arrived).toEqual(frames.map((_, i) => i));
     s.abort();
     await closed;
   });
