@@ -8,18 +8,20 @@
 //   pnpm bench --quick                 everything at a tiny scale (seconds): the harness works
 //   pnpm bench --only receive,latency  some scenarios        --contenders ws,threaded  some clients
 //   pnpm bench --reps 3                repetitions           --json  the runs and summaries as JSON on stdout
+//   pnpm bench --before old.json       RESULTS.md also compares with an earlier run's --json output
+//                                      (e.g. of an older commit, run with this harness)
 //   pnpm bench --cpu-prof              each contender process (and each of its threads) writes a
 //                                      .cpuprofile to packages/bench/profiles/<scenario>-<contender>-<time>/
 import { execFileSync, fork } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CONTENDERS } from "./clients/index.mjs";
 import { machineNote } from "./machine.mjs";
 import { SCENARIOS } from "./plan.mjs";
-import { renderScenario, setLabels } from "./report.mjs";
+import { renderComparison, renderScenario, setLabels } from "./report.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
     write: { type: "boolean" },
     "no-write": { type: "boolean", default: false },
+    before: { type: "string" },
     timeout: { type: "string" },
   },
 });
@@ -160,6 +163,24 @@ const failures = report.scenarios.flatMap((s) => s.runs.filter((r) => r.error !=
 // --quick keeps the harness from rotting: any failed run fails the command.
 if (args.quick && failures.length > 0) process.exitCode = 1;
 
+/** The "before" run (`--before run.json`, the `--json` output of an earlier run) to compare with. */
+function beforeSection(scenarios) {
+  if (args.before === undefined) return [];
+  const earlier = JSON.parse(readFileSync(args.before, "utf8"));
+  const sections = scenarios.flatMap((s) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.id === s.id);
+    const old = earlier.scenarios.find((candidate) => candidate.id === s.id);
+    return scenario && old ? [renderComparison(scenario, old.runs, s.runs), ""] : [];
+  });
+  return [
+    "## Before → after",
+    "",
+    `Before: commit ${earlier.machine.commit.split(" ")[0]}, run ${earlier.startedAt} with this harness (load at its start: ${earlier.scenarios.map((s) => s.load[0].toFixed(2)).join(", ")}). After: this run.`,
+    "",
+    ...sections,
+  ];
+}
+
 function resultsMarkdown({ machine, scenarios, startedAt: started, finishedAt }) {
   return [
     "# Benchmark results",
@@ -175,5 +196,6 @@ function resultsMarkdown({ machine, scenarios, startedAt: started, finishedAt })
     ...scenarios.map((s) => `  - ${s.id}: ${s.load.map((l) => l.toFixed(2)).join(", ")}`),
     "",
     ...scenarios.flatMap((s) => [s.markdown, ""]),
+    ...beforeSection(scenarios),
   ].join("\n");
 }

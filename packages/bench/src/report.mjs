@@ -88,3 +88,36 @@ export function renderScenario(scenario, runs, { params, reps }) {
 }
 
 const firstLine = (text) => String(text).split("\n")[0];
+
+/**
+ * One scenario's figures before and after (two runs of the same harness, e.g. an older commit
+ * and this one): per contender and metric, the ratio to raw ws (or the ms added over it, or the
+ * value itself for metrics with neither), before → after.
+ */
+export function renderComparison(scenario, beforeRuns, afterRuns) {
+  const before = summarize(beforeRuns);
+  const after = summarize(afterRuns);
+  const metrics = scenario.metrics.filter((m) => m.ratio || m.added || /p99|p50/.test(m.key));
+  const cell = (summary, contender, metric) =>
+    metric.ratio
+      ? times(summary.ratio(contender, metric.key))
+      : metric.added
+        ? plus(summary.added(contender, metric.key))
+        : format(summary.median(contender, metric.key));
+  const header = [
+    "contender",
+    ...metrics.map((m) => `${m.label}${m.ratio ? " × raw ws" : m.added ? " + over raw" : ""}`),
+  ];
+  const lines = [
+    `#### ${scenario.title.split(":")[0]}`,
+    "",
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+  ];
+  for (const contender of scenario.contenders) {
+    if (contender === BASELINE) continue;
+    const cells = metrics.map((m) => `${cell(before, contender, m)} → ${cell(after, contender, m)}`);
+    lines.push(`| ${LABELS[contender] ?? contender} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
