@@ -9,26 +9,13 @@
  * turn-info-fast-check.test.ts runs both over the same valid and broken messages.
  */
 
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isNumber(value: unknown): boolean {
-  return typeof value === "number" && Number.isFinite(value);
-}
-
-function isOptionalNumber(value: unknown): boolean {
-  return value === undefined || isNumber(value);
-}
-
-function isOptionalStrings(value: unknown): boolean {
-  if (value === undefined) return true;
-  if (!Array.isArray(value)) return false;
-  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return false;
-  return true;
-}
+import {
+  type Fields,
+  isNumber,
+  isObject,
+  isOptionalNumber,
+  isOptionalStrings,
+} from "../messages/value-checks.ts";
 
 function isWord(value: unknown): boolean {
   return (

@@ -6,27 +6,18 @@
  * 100,000 real-shaped Results (`pnpm bench --only receive`), the generic checker was about a
  * sixth of the client's CPU; this is the same rules written out.
  *
- * It must accept exactly what the `Results` shape in messages.ts accepts: the unit test
+ * It must accept exactly what the `Results` shape in server-shapes.ts accepts: the unit test
  * results-fast-check.test.ts runs both over the same valid and broken messages.
  */
 
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isNumber(value: unknown): boolean {
-  return typeof value === "number" && Number.isFinite(value);
-}
-
-function isOptionalString(value: unknown): boolean {
-  return value === undefined || typeof value === "string";
-}
-
-function isOptionalNumber(value: unknown): boolean {
-  return value === undefined || isNumber(value);
-}
+import {
+  type Fields,
+  isNumber,
+  isObject,
+  isOptionalNumber,
+  isOptionalString,
+  isOptionalStrings,
+} from "./value-checks.ts";
 
 function isChannelPair(value: unknown): boolean {
   if (!Array.isArray(value) || value.length !== 2) return false;
@@ -55,10 +46,7 @@ function isAlternative(value: unknown): boolean {
   const { words, languages } = value;
   if (!Array.isArray(words)) return false;
   for (let i = 0; i < words.length; i++) if (!isWord(words[i])) return false;
-  if (languages === undefined) return true;
-  if (!Array.isArray(languages)) return false;
-  for (let i = 0; i < languages.length; i++) if (typeof languages[i] !== "string") return false;
-  return true;
+  return isOptionalStrings(languages);
 }
 
 function isModelInfo(value: unknown): boolean {
