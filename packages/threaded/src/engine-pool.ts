@@ -47,6 +47,9 @@ interface PoolWorker {
   readonly failures: MessagePort;
 }
 
+/** The engine worker's young generation (V8's new space), in MB. */
+const ENGINE_YOUNG_GENERATION_MB = 8;
+
 const LOADING = 0;
 const LOADED = 1;
 const FAILED = 2;
@@ -162,6 +165,11 @@ function spawn(url: URL): PoolWorker {
   const worker = new Worker(LOADER, {
     eval: true,
     name: "earshot-engine",
+    // An engine's objects are short-lived (frames, messages in flight): a smaller young
+    // generation than V8's default keeps it in cache and out of RSS. Measured with `pnpm bench
+    // --only streams,receive` (500 streams; 100,000 Results): 8 MB against the default, RSS per
+    // stream 0.43 → 0.38 MB, CPU 1.67× → 1.50× raw ws, receive no slower.
+    resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
     workerData: {
       url: url.href,
       status,
