@@ -170,7 +170,8 @@ function beforeSection(scenarios) {
   const sections = scenarios.flatMap((s) => {
     const scenario = SCENARIOS.find((candidate) => candidate.id === s.id);
     const old = earlier.scenarios.find((candidate) => candidate.id === s.id);
-    return scenario && old ? [renderComparison(scenario, old.runs, s.runs), ""] : [];
+    const table = scenario && old ? renderComparison(scenario, old.runs, s.runs) : undefined;
+    return table === undefined ? [] : [table, ""];
   });
   return [
     "## Before → after",

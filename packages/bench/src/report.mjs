@@ -98,6 +98,8 @@ export function renderComparison(scenario, beforeRuns, afterRuns) {
   const before = summarize(beforeRuns);
   const after = summarize(afterRuns);
   const metrics = scenario.metrics.filter((m) => m.ratio || m.added || /p99|p50/.test(m.key));
+  // Yes/no outcomes ((5), (6)) have nothing to put side by side: their tables above say it.
+  if (metrics.length === 0) return undefined;
   const cell = (summary, contender, metric) =>
     metric.ratio
       ? times(summary.ratio(contender, metric.key))
