@@ -5,7 +5,7 @@
  * escapes: each bad one arrives as `Unhandled`, the valid ones arrive as Results, in order,
  * and the session stays open. (Invalid UTF-8 ends the stream by protocol: the fault suite.)
  */
-import { waitFor } from "@earshot/testkit";
+import { seededRandom, waitFor } from "@earshot/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ServerMessage } from "../src/messages.ts";
 import { RESULTS, testSession } from "./session-helpers.ts";
@@ -14,17 +14,6 @@ import { startTestServer, type TestServer } from "./session-ws-server.ts";
 const SEED = Number(process.env.EARSHOT_FUZZ_SEED ?? Date.now() % 2 ** 31);
 const MALFORMED = 10_000;
 const VALID_EVERY = 5;
-
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function malformed(random: () => number): { data: string | Buffer; binary: boolean } {
   const results = JSON.parse(RESULTS) as Record<string, unknown>;
@@ -62,7 +51,7 @@ afterEach(async () => {
 describe(`fuzzing server frames (seed ${SEED})`, () => {
   it(`${MALFORMED} malformed frames interleaved with valid Results: each bad one Unhandled, the valid ones in order`, async () => {
     console.log(`server-frame fuzz seed: ${SEED} (replay: EARSHOT_FUZZ_SEED=${SEED})`);
-    const random = generator(SEED);
+    const random = seededRandom(SEED);
     let valid = 0;
     server.onConnection = (connection) => {
       for (let n = 0; n < MALFORMED; n++) {

@@ -6,6 +6,7 @@
  * server must never crash, and a well-behaved session beside them must get its transcript.
  */
 import { connect as tcpConnect } from "node:net";
+import { seededRandom } from "@earshot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type LocalServer, startServer } from "../src/index.ts";
@@ -13,18 +14,6 @@ import { type LocalServer, startServer } from "../src/index.ts";
 const SEED = Number(process.env.EARSHOT_FUZZ_SEED ?? Date.now() % 2 ** 31);
 const FRAMES = 9_000;
 const HANDSHAKES = 1_000;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Frame = { data: Buffer | string; binary: boolean };
 
@@ -101,7 +90,7 @@ afterEach(async () => {
 describe(`fuzzing the server from the client side (seed ${SEED})`, () => {
   it(`${FRAMES} malformed frames and ${HANDSHAKES} malformed handshakes: no crash, a good session unaffected`, async () => {
     console.log(`server fuzz seed: ${SEED} (replay: EARSHOT_FUZZ_SEED=${SEED})`);
-    const random = generator(SEED);
+    const random = seededRandom(SEED);
     server = await startServer({ inactivityTimeoutMs: 30_000 });
     const { url, port } = server;
 
